@@ -1,0 +1,35 @@
+// Reading input files for the subcommands (see commands.h).
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/cli/commands.h"
+
+namespace wcr::runtime::cli {
+
+absl::StatusOr<std::vector<uint8_t>> readFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": ", std::strerror(errno)));
+  std::vector<uint8_t> bytes;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size > 0) bytes.reserve(static_cast<size_t>(size));
+  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  if (in.bad()) return absl::DataLossError(absl::StrCat(path, ": read error"));
+  return bytes;
+}
+
+bool isBinaryModule(const std::vector<uint8_t>& bytes, const std::string& path) {
+  if (bytes.empty()) return std::filesystem::path(path).extension() != ".wat";
+  return bytes[0] == 0x00;
+}
+
+}  // namespace wcr::runtime::cli

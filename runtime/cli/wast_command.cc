@@ -1,0 +1,159 @@
+// `wcr wast [--validate-only] [--verbose] [--dump-modules DIR] FILE...`: runs WAST scripts with
+// runtime/wast and prints `FILE: N passed, N failed, N skipped` per file, preceded by one line
+// per failed directive. Exit 0 only when nothing failed and nothing was skipped; with
+// --validate-only, skipped directives (those needing execution) are allowed.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "runtime/cli/commands.h"
+#include "runtime/wast/runner.h"
+
+namespace wcr::runtime::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using wast::Outcome;
+
+struct WastArgs {
+  std::vector<std::string> files;
+  bool validateOnly = false;
+  bool verbose = false;
+  std::string dumpDir;
+};
+
+// Writes every module a script produced as DIR/<stem>.<n>.wasm and lists them in
+// DIR/<stem>.modules.tsv, one line each:
+// `<wasm file>\t<valid|invalid|malformed>\t<script>:<line>\t<binary|quote>`.
+class ModuleDumper {
+ public:
+  ModuleDumper(fs::path dir, const std::string& script)
+      : dir_(std::move(dir)), script_(script), stem_(fs::path(script).stem().string()) {}
+
+  void add(const wast::ModuleArtifact& artifact) {
+    const std::string name = absl::StrCat(stem_, ".", count_++, ".wasm");
+    std::ofstream out(dir_ / name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(artifact.binary.data()),
+              static_cast<std::streamsize>(artifact.binary.size()));
+    if (!out) error_ = absl::StrCat("cannot write ", (dir_ / name).string());
+    absl::StrAppendFormat(&manifest_, "%s\t%s\t%s:%d\t%s\n", name,
+                          wast::toString(artifact.expectation), script_, artifact.line,
+                          artifact.kind == jit::text::ScriptModule::Kind::Quote ? "quote"
+                                                                                : "binary");
+  }
+
+  // Writes the manifest; returns an error text or "".
+  std::string finish() {
+    const fs::path path = dir_ / absl::StrCat(stem_, ".modules.tsv");
+    std::ofstream out(path);
+    out << manifest_;
+    if (!out && error_.empty()) error_ = absl::StrCat("cannot write ", path.string());
+    return error_;
+  }
+
+ private:
+  fs::path dir_;
+  std::string script_;
+  std::string stem_;
+  size_t count_ = 0;
+  std::string manifest_;
+  std::string error_;
+};
+
+struct FileTotals {
+  size_t passed = 0, failed = 0, skipped = 0;
+};
+
+FileTotals runFile(const std::string& path, const WastArgs& args) {
+  FileTotals totals;
+  absl::StatusOr<std::vector<uint8_t>> bytes = readFile(path);
+  if (!bytes.ok()) {
+    std::cerr << "error: " << bytes.status().message() << "\n";
+    totals.failed = 1;
+    return totals;
+  }
+  std::unique_ptr<ModuleDumper> dumper;
+  wast::RunOptions options;
+  if (!args.dumpDir.empty()) {
+    dumper = std::make_unique<ModuleDumper>(args.dumpDir, path);
+    options.onModule = [&dumper](const wast::ModuleArtifact& a) { dumper->add(a); };
+  }
+  const std::string_view source(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+  const wast::ScriptReport report = wast::runScriptSource(source, options);
+
+  std::map<std::string, size_t> skippedByDirective;
+  for (const wast::DirectiveResult& d : report.directives) {
+    if (d.outcome == Outcome::Failed) {
+      std::cout << path << ":" << d.line << ": " << d.directive << ": FAILED: " << d.message
+                << "\n";
+    } else if (d.outcome == Outcome::Skipped) {
+      ++skippedByDirective[d.directive];
+    }
+    if (args.verbose && d.messageMismatch) {
+      std::cout << path << ":" << d.line << ": " << d.directive << ": note: " << d.note << "\n";
+    }
+  }
+  totals.passed = report.passed();
+  totals.failed = report.failed();
+  totals.skipped = report.skipped();
+  if (dumper) {
+    if (std::string error = dumper->finish(); !error.empty()) {
+      std::cerr << "error: " << error << "\n";
+      ++totals.failed;
+    }
+  }
+  if (args.verbose) {
+    std::string skipped;
+    for (const auto& [directive, n] : skippedByDirective) {
+      absl::StrAppend(&skipped, skipped.empty() ? "" : ", ", n, " ", directive);
+    }
+    if (!skipped.empty()) std::cout << path << ": skipped: " << skipped << "\n";
+    std::cout << path << ": " << report.messageMismatches()
+              << " rejected as expected but with a different message\n";
+  }
+  std::cout << absl::StrFormat("%s: %d passed, %d failed, %d skipped\n", path, totals.passed,
+                               totals.failed, totals.skipped);
+  return totals;
+}
+
+}  // namespace
+
+void addWastCommand(CLI::App& app, int& exitCode) {
+  auto args = std::make_shared<WastArgs>();
+  CLI::App* cmd = app.add_subcommand("wast", "Run WebAssembly script (.wast) files");
+  cmd->add_option("FILE", args->files, "script files")->required()->type_name("FILE");
+  cmd->add_flag("--validate-only", args->validateOnly,
+                "only decode and validate: directives that need execution are skipped and "
+                "do not fail the run");
+  cmd->add_flag("--verbose", args->verbose,
+                "also print skipped counts and assertions rejected with a different message");
+  cmd->add_option("--dump-modules", args->dumpDir,
+                  "write every module binary as DIR/<stem>.<n>.wasm with DIR/<stem>.modules.tsv")
+      ->type_name("DIR");
+  cmd->callback([args, &exitCode] {
+    if (!args->dumpDir.empty()) {
+      std::error_code ec;
+      fs::create_directories(args->dumpDir, ec);
+      if (ec) {
+        std::cerr << "error: " << args->dumpDir << ": " << ec.message() << "\n";
+        exitCode = 1;
+        return;
+      }
+    }
+    bool ok = true;
+    for (const std::string& file : args->files) {
+      const FileTotals totals = runFile(file, *args);
+      if (totals.failed != 0 || (totals.skipped != 0 && !args->validateOnly)) ok = false;
+    }
+    exitCode = ok ? 0 : 1;
+  });
+}
+
+}  // namespace wcr::runtime::cli

@@ -1,0 +1,220 @@
+// validateModule: typing rules of function bodies, constant expressions, module-level rules,
+// and the precedence of malformed bodies over typing errors.
+#include "jit/wasm/validator.h"
+
+#include <catch2/catch.hpp>
+
+#include "test/unit/jit/wasm/wasm_bytes.h"
+
+using namespace wcr::test;
+
+namespace {
+
+constexpr uint8_t I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, V128 = 0x7B, FUNCREF = 0x70, EXTERNREF = 0x6F;
+const ByteVec kVoid = funcType({}, {});
+const ByteVec kMemory = section(5, vec({{0x00, 0x01}}));
+
+// A module with one function of `type` whose instructions are `code` (the final end included).
+std::string func(ByteVec type, ByteVec code, std::initializer_list<ByteVec> before = {}) {
+  return check(oneFunc(std::move(type), std::move(code), before));
+}
+
+}  // namespace
+
+TEST_CASE("validator: valid function bodies", "[validator]") {
+  CHECK(func(kVoid, {0x0B}) == "ok");
+  CHECK(func(funcType({I32, I32}, {I32}), {0x20, 0x00, 0x20, 0x01, 0x6A, 0x0B}) == "ok");
+  // Loads and stores with natural alignment.
+  CHECK(func(funcType({I32}, {I64}), {0x20, 0x00, 0x29, 0x03, 0x08, 0x0B}, {kMemory}) == "ok");
+  // Multi-value block with a type index: (i32 i32) -> (i32).
+  ByteVec types = section(1, vec({kVoid, funcType({I32, I32}, {I32})}));
+  ByteVec bytes = cat({header(), types, section(3, vec({u32(0)})),
+                       section(10, vec({body({0x00}, {0x41, 0x01, 0x41, 0x02, 0x02, 0x01, 0x6A,
+                                                      0x0B, 0x1A, 0x0B})}))});
+  CHECK(check(bytes) == "ok");
+  // Locals declared in runs: 40000 i32 then one i64, the last one read.
+  ByteVec manyLocals = cat({header(), section(1, vec({funcType({}, {I64})})),
+                            section(3, vec({u32(0)})),
+                            section(10, vec({body({0x02, 0xC0, 0xB8, 0x02, I32, 0x01, I64},
+                                                  {0x20, 0xC0, 0xB8, 0x02, 0x0B})}))});
+  CHECK(check(manyLocals) == "ok");
+}
+
+TEST_CASE("validator: implementation limit on locals", "[validator]") {
+  // 50001 locals is well-formed and allowed by the spec, but over wcr's limit (as V8's, Wasmtime's).
+  ByteVec tooMany = cat({header(), section(1, vec({kVoid})), section(3, vec({u32(0)})),
+                         section(10, vec({body({0x01, 0xD1, 0x86, 0x03, I32}, {0x0B})}))});
+  CHECK_THAT(check(tooMany), Catch::Contains("too many locals") && Catch::Contains("50000"));
+}
+
+TEST_CASE("validator: operand typing", "[validator]") {
+  CHECK_THAT(func(funcType({}, {I32}), {0x42, 0x00, 0x0B}),
+             Catch::Contains("type mismatch") && Catch::Contains("func 0"));
+  CHECK_THAT(func(kVoid, {0x41, 0x00, 0x0B}), Catch::Contains("type mismatch"));
+  CHECK_THAT(func(kVoid, {0x6A, 0x0B}), Catch::Contains("type mismatch"));
+  CHECK_THAT(func(kVoid, {0x20, 0x02, 0x0B}), Catch::Contains("unknown local 2"));
+  CHECK_THAT(func(kVoid, {0x10, 0x05, 0x0B}), Catch::Contains("unknown function 5"));
+  CHECK_THAT(func(kVoid, {0x0C, 0x01, 0x0B}), Catch::Contains("unknown label 1"));
+  CHECK_THAT(func(kVoid, {0x02, 0x07, 0x0B, 0x0B}), Catch::Contains("unknown type 7"));
+  // Values left on the stack at the end of a block.
+  CHECK_THAT(func(kVoid, {0x02, 0x40, 0x41, 0x00, 0x0B, 0x0B}), Catch::Contains("type mismatch"));
+  // if without else must not change the types: (if (result i32) (then (i32.const 1))).
+  CHECK_THAT(func(funcType({}, {I32}), {0x41, 0x00, 0x04, I32, 0x41, 0x01, 0x0B, 0x0B}),
+             Catch::Contains("type mismatch"));
+  CHECK(func(funcType({}, {I32}), {0x41, 0x00, 0x04, I32, 0x41, 0x01, 0x05, 0x41, 0x02, 0x0B,
+                                   0x0B}) == "ok");
+}
+
+TEST_CASE("validator: unreachable code is stack-polymorphic", "[validator]") {
+  CHECK(func(funcType({}, {I32}), {0x00, 0x0B}) == "ok");
+  CHECK(func(funcType({}, {I32}), {0x00, 0x6A, 0x0B}) == "ok");
+  CHECK(func(funcType({}, {I32}), {0x41, 0x00, 0x0C, 0x00, 0x6A, 0x0B}) == "ok");
+  CHECK_THAT(func(funcType({}, {I32}), {0x0C, 0x00, 0x0B}), Catch::Contains("type mismatch"));
+  // Known types still have to match after unreachable.
+  CHECK_THAT(func(funcType({}, {I32}), {0x00, 0x42, 0x00, 0x6A, 0x0B}),
+             Catch::Contains("type mismatch"));
+  CHECK_THAT(func(funcType({}, {I32}), {0x00, 0x42, 0x00, 0x0B}), Catch::Contains("type mismatch"));
+  // select on two unknowns produces an unknown, which satisfies i64.
+  CHECK(func(funcType({}, {I64}), {0x00, 0x1B, 0x0B}) == "ok");
+}
+
+TEST_CASE("validator: br_table", "[validator]") {
+  // (block (result i32) (i32.const 1) (i32.const 0) (br_table 0 0)) with the default.
+  CHECK(func(funcType({}, {I32}), {0x02, I32, 0x41, 0x01, 0x41, 0x00, 0x0E, 0x01, 0x00, 0x00,
+                                   0x0B, 0x0B}) == "ok");
+  // Targets of different arity: block (result i32) vs the function (no results) in a void func.
+  CHECK_THAT(func(kVoid, {0x02, I32, 0x41, 0x01, 0x41, 0x00, 0x0E, 0x01, 0x00, 0x01, 0x0B, 0x1A,
+                          0x0B}),
+             Catch::Contains("type mismatch"));
+  CHECK_THAT(func(kVoid, {0x41, 0x00, 0x0E, 0x00, 0x03, 0x0B}), Catch::Contains("unknown label"));
+}
+
+TEST_CASE("validator: select", "[validator]") {
+  CHECK(func(funcType({}, {I32}), {0x41, 0x01, 0x41, 0x02, 0x41, 0x00, 0x1B, 0x0B}) == "ok");
+  CHECK_THAT(func(funcType({}, {I32}), {0x41, 0x01, 0x42, 0x02, 0x41, 0x00, 0x1B, 0x0B}),
+             Catch::Contains("type mismatch"));
+  // Untyped select must not take references; typed select may.
+  CHECK_THAT(func(kVoid, {0xD0, FUNCREF, 0xD0, FUNCREF, 0x41, 0x00, 0x1B, 0x1A, 0x0B}),
+             Catch::Contains("type mismatch"));
+  CHECK(func(kVoid, {0xD0, FUNCREF, 0xD0, FUNCREF, 0x41, 0x00, 0x1C, 0x01, FUNCREF, 0x1A, 0x0B}) ==
+        "ok");
+  CHECK_THAT(func(kVoid, {0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0x1C, 0x02, I32, I32, 0x1A, 0x0B}),
+             Catch::Contains("invalid result arity"));
+}
+
+TEST_CASE("validator: globals and constant expressions", "[validator]") {
+  ByteVec imm = section(6, vec({{I32, 0x00, 0x41, 0x07, 0x0B}}));
+  CHECK_THAT(func(kVoid, {0x41, 0x00, 0x24, 0x00, 0x0B}, {imm}),
+             Catch::Contains("global is immutable"));
+  CHECK_THAT(func(kVoid, {0x23, 0x01, 0x1A, 0x0B}, {imm}), Catch::Contains("unknown global 1"));
+  // Constant expressions: only constants, ref.null, ref.func and imported immutable globals.
+  CHECK_THAT(check(module({section(6, vec({{I32, 0x00, 0x41, 0x00, 0x41, 0x00, 0x6A, 0x0B}}))})),
+             Catch::Contains("constant expression required"));
+  CHECK_THAT(check(module({section(6, vec({{I32, 0x00, 0x42, 0x00, 0x0B}}))})),
+             Catch::Contains("type mismatch"));
+  CHECK_THAT(check(module({section(6, vec({{I32, 0x00, 0x0B}}))})),
+             Catch::Contains("type mismatch"));
+  // A defined global is not visible to another global's initializer in wasm 2.0.
+  CHECK_THAT(check(module({section(6, vec({{I32, 0x00, 0x41, 0x00, 0x0B},
+                                            {I32, 0x00, 0x23, 0x00, 0x0B}}))})),
+             Catch::Contains("unknown global 0"));
+  ByteVec importConst = section(2, vec({cat({str("m"), str("g"), {0x03, I32, 0x00}}),
+                                        cat({str("m"), str("h"), {0x03, I32, 0x01}})}));
+  CHECK(check(module({importConst, section(6, vec({{I32, 0x00, 0x23, 0x00, 0x0B}}))})) == "ok");
+  CHECK_THAT(check(module({importConst, section(6, vec({{I32, 0x00, 0x23, 0x01, 0x0B}}))})),
+             Catch::Contains("constant expression required"));
+}
+
+TEST_CASE("validator: memory rules", "[validator]") {
+  CHECK_THAT(func(funcType({I32}, {I32}), {0x20, 0x00, 0x28, 0x03, 0x00, 0x0B}, {kMemory}),
+             Catch::Contains("alignment must not be larger than natural"));
+  CHECK_THAT(func(funcType({I32}, {I32}), {0x20, 0x00, 0x28, 0x02, 0x00, 0x0B}),
+             Catch::Contains("unknown memory 0"));
+  // Multi-memory's explicit memory index (flags bit 6) is not part of wasm 2.0.
+  CHECK_THAT(func(funcType({I32}, {I32}), {0x20, 0x00, 0x28, 0x42, 0x00, 0x00, 0x0B}, {kMemory}),
+             Catch::Contains("alignment must not be larger than natural"));
+  CHECK_THAT(func(funcType({I32}, {I32}), {0x20, 0x00, 0x28, 0x42, 0x01, 0x00, 0x0B}, {kMemory}),
+             Catch::Contains("unknown memory 1"));
+  CHECK_THAT(check(module({section(5, vec({{0x00, 0x81, 0x80, 0x04}}))})),
+             Catch::Contains("memory size must be at most 65536 pages (4GiB)"));
+  CHECK_THAT(check(module({section(5, vec({{0x01, 0x02, 0x01}}))})),
+             Catch::Contains("size minimum must not be greater than maximum"));
+  CHECK_THAT(check(module({section(5, vec({{0x00, 0x00}, {0x00, 0x00}}))})),
+             Catch::Contains("multiple memories"));
+  // Multiple tables are fine since reference types.
+  CHECK(check(module({section(4, vec({{FUNCREF, 0x00, 0x00}, {EXTERNREF, 0x00, 0x00}}))})) == "ok");
+  CHECK_THAT(check(module({section(4, vec({{FUNCREF, 0x01, 0x02, 0x01}}))})),
+             Catch::Contains("size minimum must not be greater than maximum"));
+}
+
+TEST_CASE("validator: bulk memory needs the data count section", "[validator]") {
+  ByteVec dataDrop{0xFC, 0x09, 0x00, 0x0B};
+  ByteVec datas = section(11, vec({cat({{0x01}, str("x")})}));
+  CHECK_THAT(check(oneFunc(kVoid, dataDrop, {kMemory}, {datas})),
+             Catch::Contains("data count section required"));
+  CHECK(check(oneFunc(kVoid, dataDrop, {kMemory, section(12, u32(1))}, {datas})) == "ok");
+  CHECK_THAT(check(oneFunc(kVoid, {0xFC, 0x09, 0x01, 0x0B}, {kMemory, section(12, u32(1))},
+                           {datas})),
+             Catch::Contains("unknown data segment 1"));
+  CHECK_THAT(check(oneFunc(kVoid, {0xFC, 0x0D, 0x00, 0x0B})),
+             Catch::Contains("unknown elem segment 0"));
+}
+
+TEST_CASE("validator: SIMD lane indices", "[validator]") {
+  // i32x4.extract_lane 3 is fine, 4 is not; shuffle lanes are < 32.
+  ByteVec v128zero{0xFD, 0x0C};
+  v128zero.resize(18, 0);
+  CHECK(func(funcType({}, {I32}), cat({v128zero, {0xFD, 0x1B, 0x03, 0x0B}})) == "ok");
+  CHECK_THAT(func(funcType({}, {I32}), cat({v128zero, {0xFD, 0x1B, 0x04, 0x0B}})),
+             Catch::Contains("invalid lane index"));
+  ByteVec shuffle{0xFD, 0x0D};
+  for (int i = 0; i < 16; ++i) shuffle.push_back(static_cast<uint8_t>(i == 5 ? 32 : i));
+  CHECK_THAT(func(funcType({}, {V128}), cat({v128zero, v128zero, shuffle, {0x0B}})),
+             Catch::Contains("invalid lane index"));
+}
+
+TEST_CASE("validator: references", "[validator]") {
+  // ref.func needs a declaration outside function bodies (here: an export).
+  CHECK_THAT(func(kVoid, {0xD2, 0x00, 0x1A, 0x0B}),
+             Catch::Contains("undeclared function reference"));
+  ByteVec exportF = section(7, vec({cat({str("f"), {0x00}, u32(0)})}));
+  CHECK(func(kVoid, {0xD2, 0x00, 0x1A, 0x0B}, {exportF}) == "ok");
+  CHECK_THAT(func(funcType({}, {I32}), {0x41, 0x00, 0xD1, 0x0B}), Catch::Contains("type mismatch"));
+  // call_indirect needs a funcref table.
+  ByteVec externTable = section(4, vec({{EXTERNREF, 0x00, 0x00}}));
+  CHECK_THAT(func(kVoid, {0x41, 0x00, 0x11, 0x00, 0x00, 0x0B}, {externTable}),
+             Catch::Contains("type mismatch"));
+  CHECK_THAT(func(kVoid, {0x41, 0x00, 0x11, 0x00, 0x00, 0x0B}), Catch::Contains("unknown table 0"));
+  // Element segments must match their table's type.
+  ByteVec elem = section(9, vec({cat({{0x00, 0x41, 0x00, 0x0B}, vec({u32(0)})})}));
+  CHECK_THAT(func(kVoid, {0x0B}, {externTable, elem}), Catch::Contains("type mismatch"));
+}
+
+TEST_CASE("validator: exports and start", "[validator]") {
+  ByteVec dup = section(7, vec({cat({str("a"), {0x00}, u32(0)}), cat({str("a"), {0x00}, u32(0)})}));
+  CHECK_THAT(func(kVoid, {0x0B}, {dup}), Catch::Contains("duplicate export name"));
+  CHECK_THAT(func(kVoid, {0x0B}, {section(7, vec({cat({str("g"), {0x03}, u32(0)})}))}),
+             Catch::Contains("unknown global 0"));
+  CHECK(func(kVoid, {0x0B}, {section(8, u32(0))}) == "ok");
+  CHECK_THAT(func(funcType({I32}, {}), {0x0B}, {section(8, u32(0))}),
+             Catch::Contains("start function"));
+  CHECK_THAT(func(kVoid, {0x0B}, {section(8, u32(1))}), Catch::Contains("unknown function 1"));
+}
+
+TEST_CASE("validator: malformed bodies", "[validator][malformed]") {
+  CHECK_THAT(func(kVoid, {0x06, 0x0B}), Catch::Contains("illegal opcode"));
+  CHECK_THAT(func(kVoid, {0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x1A, 0x0B}),
+             Catch::Contains("integer representation too long"));
+  CHECK_THAT(func(funcType({}, {I32}), {0x3F, 0x01, 0x0B}, {kMemory}),
+             Catch::Contains("zero byte expected"));
+  // else outside if, bytes after the final end, and a body without its end.
+  CHECK_THAT(func(kVoid, {0x02, 0x40, 0x05, 0x0B, 0x0B}), Catch::Contains("END opcode expected"));
+  CHECK_THAT(func(kVoid, {0x0B, 0x01}), Catch::Contains("section size mismatch"));
+  CHECK_THAT(func(kVoid, {0x01}), Catch::Contains("unexpected end of section or function"));
+  // A malformed body is reported in preference to an earlier typing error.
+  ByteVec types = section(1, vec({kVoid}));
+  ByteVec bytes = cat({header(), types, section(3, vec({u32(0), u32(0)})),
+                       section(10, vec({body({0x00}, {0x41, 0x00, 0x0B}),    // type error
+                                        body({0x00}, {0xFF, 0x0B})}))});       // illegal opcode
+  CHECK_THAT(check(bytes), Catch::Contains("illegal opcode") && Catch::Contains("func 1"));
+}
