@@ -63,7 +63,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "validate.md"))
     args = ap.parse_args()
 
-    wcr = os.path.join(args.build, "runtime", "cli", "wcr")
+    wcr = os.path.join(args.build, "wcr")
     bench = os.path.join(args.build, "bench", "bench_validate")
     for tool in (wcr, bench):
         if not os.path.exists(tool):

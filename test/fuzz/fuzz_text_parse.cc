@@ -11,8 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto binary = wcr::jit::text::parseWat(text);
   if (binary.ok()) {
-    // Our own encoding must always be well-formed binary: a decode error here is an encoder bug.
-    auto module = wcr::jit::wasm::decodeModule(wcr::jit::wasm::Bytes(*binary));
+    auto module = wcr::jit::wasm::decodeAndValidate(wcr::jit::wasm::Bytes(*binary));
     (void)module;
   }
   auto script = wcr::jit::text::parseScript(text);
