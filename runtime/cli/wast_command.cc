@@ -1,5 +1,5 @@
-// `wcr wast [--validate-only] [--verbose] [--dump-modules DIR] FILE...`: runs WAST scripts with
-// runtime/wast and prints `FILE: N passed, N failed, N skipped` per file, preceded by one line
+// `wcr wast [--validate-only] [-O N] [--verbose] [--dump-modules DIR] FILE...`: runs WAST scripts
+// with runtime/wast, executing them with the LLVM JIT (JitEngine), and prints `FILE: N passed, N failed, N skipped` per file, preceded by one line
 // per failed directive. Exit 0 only when nothing failed and nothing was skipped; with
 // --validate-only, skipped directives (those needing execution) are allowed.
 #include <cstdio>
@@ -13,7 +13,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "jit/llvm/llvm_compiler.h"
 #include "runtime/cli/commands.h"
+#include "runtime/wast/jit_engine.h"
 #include "runtime/wast/runner.h"
 
 namespace wcr::runtime::cli {
@@ -26,6 +28,7 @@ struct WastArgs {
   std::vector<std::string> files;
   bool validateOnly = false;
   bool verbose = false;
+  int optLevel = 2;
   std::string dumpDir;
 };
 
@@ -81,6 +84,16 @@ FileTotals runFile(const std::string& path, const WastArgs& args) {
   }
   std::unique_ptr<ModuleDumper> dumper;
   wast::RunOptions options;
+  // Each script gets a fresh engine, as each .wast file is its own world (spectest, registers).
+  std::unique_ptr<jit::vm::Compiler> compiler;
+  std::unique_ptr<wast::JitEngine> engine;
+  if (!args.validateOnly) {
+    compiler = jit::llvm::createLlvmCompiler();
+    jit::vm::CompileOptions compileOptions;
+    compileOptions.optLevel = args.optLevel;
+    engine = std::make_unique<wast::JitEngine>(*compiler, compileOptions);
+    options.engine = engine.get();
+  }
   if (!args.dumpDir.empty()) {
     dumper = std::make_unique<ModuleDumper>(args.dumpDir, path);
     options.onModule = [&dumper](const wast::ModuleArtifact& a) { dumper->add(a); };
@@ -132,6 +145,8 @@ void addWastCommand(CLI::App& app, int& exitCode) {
   cmd->add_flag("--validate-only", args->validateOnly,
                 "only decode and validate: directives that need execution are skipped and "
                 "do not fail the run");
+  cmd->add_option("-O,--opt-level", args->optLevel, "LLVM optimization level, 0 to 3 (default 2)")
+      ->check(CLI::Range(0, 3));
   cmd->add_flag("--verbose", args->verbose,
                 "also print skipped counts and assertions rejected with a different message");
   cmd->add_option("--dump-modules", args->dumpDir,

@@ -1,0 +1,279 @@
+// Control family: blocks, loops, if/else, branches (br, br_if, br_table with multi-value
+// arguments as phis), return, calls (direct, imported, call_indirect with its three checks),
+// drop, select and unreachable.
+//
+// Blocks: each frame owns an end block with one phi per result; a loop owns a header with one phi
+// per param. A branch adds the top operand values as incoming values of the target's phis. Code
+// after an unconditional branch is skipped until the matching else/end (see emit()).
+#include <cstddef>
+
+#include "absl/container/flat_hash_map.h"
+#include "jit/llvm/function_emitter.h"
+
+namespace wcr::jit::llvm {
+
+using ::llvm::BasicBlock;
+using ::llvm::PHINode;
+using ::llvm::Value;
+using wasm::Opcode;
+using Kind = FunctionEmitter::ControlFrame::Kind;  // NOLINT
+
+PHINode* FunctionEmitter::makePhi(BasicBlock* block, wasm::ValType t) {
+  ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
+  b_.SetInsertPoint(block);
+  return b_.CreatePHI(mc_.valType(t), 2);
+}
+
+void FunctionEmitter::blockSignature(const wasm::BlockType& bt, std::vector<wasm::ValType>& params,
+                                     std::vector<wasm::ValType>& results) const {
+  params.clear();
+  results.clear();
+  if (bt.kind == wasm::BlockType::Kind::Value) {
+    results.push_back(bt.value);
+  } else if (bt.kind == wasm::BlockType::Kind::TypeIndex) {
+    params = mc_.wasm.types[bt.typeIndex].params;
+    results = mc_.wasm.types[bt.typeIndex].results;
+  }
+}
+
+void FunctionEmitter::pushFrame(ControlFrame::Kind kind, const wasm::BlockType& bt) {
+  ControlFrame f;
+  f.kind = kind;
+  blockSignature(bt, f.params, f.results);
+  f.height = stack_.size() - f.params.size();
+  f.endBlock = BasicBlock::Create(mc_.ctx, kind == Kind::Loop ? "loop.end" : "block.end", fn_);
+  for (auto r : f.results) f.endPhis.push_back(makePhi(f.endBlock, r));
+  ctrl_.push_back(std::move(f));
+}
+
+void FunctionEmitter::addBranchArgs(ControlFrame& target, BasicBlock* from) {
+  bool toLoop = target.kind == Kind::Loop;
+  auto& phis = toLoop ? target.loopPhis : target.endPhis;
+  size_t n = phis.size();
+  for (size_t i = 0; i < n; ++i) phis[i]->addIncoming(stack_[stack_.size() - n + i], from);
+}
+
+void FunctionEmitter::branchTo(ControlFrame& target) {
+  addBranchArgs(target, b_.GetInsertBlock());
+  b_.CreateBr(target.kind == Kind::Loop ? target.loopHeader : target.endBlock);
+}
+
+void FunctionEmitter::fallThrough(ControlFrame& frame) {
+  size_t n = frame.endPhis.size();
+  for (size_t i = 0; i < n; ++i) {
+    frame.endPhis[i]->addIncoming(stack_[stack_.size() - n + i], b_.GetInsertBlock());
+  }
+  b_.CreateBr(frame.endBlock);
+}
+
+void FunctionEmitter::markUnreachable() {
+  stack_.resize(ctrl_.back().height);
+  reachable_ = false;
+}
+
+void FunctionEmitter::emitReturnFromPhis(ControlFrame& frame) {
+  if (frame.endPhis.empty()) {
+    b_.CreateRetVoid();
+  } else if (frame.endPhis.size() == 1) {
+    b_.CreateRet(frame.endPhis[0]);
+  } else {
+    Value* agg = ::llvm::UndefValue::get(fn_->getReturnType());
+    for (size_t i = 0; i < frame.endPhis.size(); ++i) {
+      agg = b_.CreateInsertValue(agg, frame.endPhis[i], {static_cast<unsigned>(i)});
+    }
+    b_.CreateRet(agg);
+  }
+}
+
+void FunctionEmitter::endFrame() {
+  ControlFrame& f = ctrl_.back();
+  if (reachable_) fallThrough(f);
+  if (f.kind == Kind::If) {
+    // No else arm: the params flow to the end unchanged (validation made them the results).
+    b_.SetInsertPoint(f.elseBlock);
+    stack_.resize(f.height);
+    for (Value* v : f.ifParams) push(v);
+    fallThrough(f);
+  }
+  stack_.resize(f.height);
+  BasicBlock* end = f.endBlock;
+  if (::llvm::pred_empty(end)) {
+    // Nothing reaches the end: what follows is dead.
+    for (auto* phi : f.endPhis) phi->eraseFromParent();
+    end->eraseFromParent();
+    bool isFunction = f.kind == Kind::Function;
+    ctrl_.pop_back();
+    if (!isFunction) markUnreachable();
+    return;
+  }
+  b_.SetInsertPoint(end);
+  reachable_ = true;
+  if (f.kind == Kind::Function) {
+    emitReturnFromPhis(f);
+    ctrl_.pop_back();
+    return;
+  }
+  for (auto* phi : f.endPhis) push(phi);
+  ctrl_.pop_back();
+}
+
+void FunctionEmitter::emitCall(::llvm::FunctionType* type, Value* callee, Value* context,
+                               uint32_t typeIndex) {
+  const wasm::FuncType& ft = mc_.wasm.types[typeIndex];
+  std::vector<Value*> args{context};
+  auto params = popN(ft.params.size());
+  args.insert(args.end(), params.begin(), params.end());
+  Value* result = b_.CreateCall(type, callee, args);
+  if (ft.results.size() == 1) {
+    push(result);
+  } else {
+    for (unsigned i = 0; i < ft.results.size(); ++i) push(b_.CreateExtractValue(result, {i}));
+  }
+}
+
+bool FunctionEmitter::emitControl(const wasm::Instr& in) {
+  switch (in.op) {
+    case Opcode::Nop:
+      return true;
+    case Opcode::Unreachable:
+      trapHere(vm::TrapCode::Unreachable);
+      markUnreachable();
+      return true;
+    case Opcode::Block:
+      pushFrame(Kind::Block, in.block);
+      return true;
+    case Opcode::Loop: {
+      pushFrame(Kind::Loop, in.block);
+      ControlFrame& f = ctrl_.back();
+      f.loopHeader = BasicBlock::Create(mc_.ctx, "loop", fn_, f.endBlock);
+      for (auto p : f.params) f.loopPhis.push_back(makePhi(f.loopHeader, p));
+      branchTo(f);
+      b_.SetInsertPoint(f.loopHeader);
+      stack_.resize(f.height);
+      for (auto* phi : f.loopPhis) push(phi);
+      if (mc_.options.epochInterruption) checkEpoch();
+      return true;
+    }
+    case Opcode::If: {
+      Value* cond = b_.CreateICmpNE(pop(), constI32(0));
+      pushFrame(Kind::If, in.block);
+      ControlFrame& f = ctrl_.back();
+      f.ifParams.assign(stack_.begin() + f.height, stack_.end());
+      BasicBlock* thenBlock = BasicBlock::Create(mc_.ctx, "then", fn_, f.endBlock);
+      f.elseBlock = BasicBlock::Create(mc_.ctx, "else", fn_, f.endBlock);
+      b_.CreateCondBr(cond, thenBlock, f.elseBlock);
+      b_.SetInsertPoint(thenBlock);
+      return true;
+    }
+    case Opcode::Else: {
+      ControlFrame& f = ctrl_.back();
+      if (reachable_) fallThrough(f);
+      b_.SetInsertPoint(f.elseBlock);
+      f.elseBlock = nullptr;
+      f.kind = Kind::Else;
+      stack_.resize(f.height);
+      for (Value* v : f.ifParams) push(v);
+      reachable_ = true;
+      return true;
+    }
+    case Opcode::End:
+      endFrame();
+      return true;
+    case Opcode::Br:
+      branchTo(frameAt(in.index));
+      markUnreachable();
+      return true;
+    case Opcode::BrIf: {
+      Value* cond = b_.CreateICmpNE(pop(), constI32(0));
+      ControlFrame& target = frameAt(in.index);
+      BasicBlock* cont = BasicBlock::Create(mc_.ctx, "br_if.cont", fn_);
+      addBranchArgs(target, b_.GetInsertBlock());
+      b_.CreateCondBr(cond, target.kind == Kind::Loop ? target.loopHeader : target.endBlock, cont);
+      b_.SetInsertPoint(cont);
+      return true;
+    }
+    case Opcode::BrTable: {
+      Value* index = pop();
+      const auto& targets = *in.brTable;  // default last
+      // One edge block per distinct target keeps every phi at one entry per predecessor.
+      absl::flat_hash_map<uint32_t, BasicBlock*> edges;
+      BasicBlock* from = b_.GetInsertBlock();
+      auto edgeFor = [&](uint32_t depth) {
+        auto [it, inserted] = edges.try_emplace(depth, nullptr);
+        if (inserted) {
+          it->second = BasicBlock::Create(mc_.ctx, "br_table.edge", fn_);
+          b_.SetInsertPoint(it->second);
+          branchTo(frameAt(depth));
+        }
+        return it->second;
+      };
+      BasicBlock* defaultEdge = edgeFor(targets.back());
+      std::vector<BasicBlock*> caseEdges;
+      for (size_t i = 0; i + 1 < targets.size(); ++i) caseEdges.push_back(edgeFor(targets[i]));
+      b_.SetInsertPoint(from);
+      auto* sw = b_.CreateSwitch(index, defaultEdge, static_cast<unsigned>(caseEdges.size()));
+      for (size_t i = 0; i < caseEdges.size(); ++i) {
+        sw->addCase(b_.getInt32(static_cast<uint32_t>(i)), caseEdges[i]);
+      }
+      markUnreachable();
+      return true;
+    }
+    case Opcode::Return:
+      branchTo(ctrl_.front());
+      markUnreachable();
+      return true;
+    case Opcode::Call: {
+      uint32_t typeIndex = mc_.wasm.funcTypeIndex(in.index);
+      auto* type = mc_.functionType(mc_.wasm.types[typeIndex]);
+      if (in.index >= mc_.wasm.numImportedFuncs) {
+        emitCall(type, mc_.definedFunctions[in.index - mc_.wasm.numImportedFuncs], vmctx_,
+                 typeIndex);
+      } else {
+        uint32_t slot = mc_.offsets.importedFunc(in.index);
+        Value* code = loadVmctx(slot, mc_.ptr);
+        Value* context = loadVmctx(slot + 8, mc_.ptr);
+        emitCall(type, code, context, typeIndex);
+      }
+      return true;
+    }
+    case Opcode::CallIndirect: {
+      uint32_t typeIndex = in.index;
+      Value* index = b_.CreateZExt(pop(), mc_.i64);
+      Value* table = loadVmctx(mc_.offsets.table(in.index2), mc_.ptr);
+      Value* size = b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(mc_.i8, table, 8));
+      trapIf(b_.CreateICmpUGE(index, size), vm::TrapCode::UndefinedElement);
+      Value* elements = b_.CreateLoad(mc_.ptr, table);
+      Value* ref = b_.CreateLoad(mc_.ptr, b_.CreateInBoundsGEP(mc_.ptr, elements, index));
+      trapIf(b_.CreateIsNull(ref), vm::TrapCode::UninitializedElement);
+      Value* actual = b_.CreateLoad(mc_.i32, b_.CreateConstInBoundsGEP1_64(mc_.i8, ref, 16));
+      Value* expected = loadVmctx(mc_.offsets.typeId(typeIndex), mc_.i32);
+      trapIf(b_.CreateICmpNE(actual, expected), vm::TrapCode::IndirectCallTypeMismatch);
+      Value* code = b_.CreateLoad(mc_.ptr, ref);
+      Value* context = b_.CreateLoad(mc_.ptr, b_.CreateConstInBoundsGEP1_64(mc_.i8, ref, 8));
+      emitCall(mc_.functionType(mc_.wasm.types[typeIndex]), code, context, typeIndex);
+      return true;
+    }
+    case Opcode::Drop: {
+      // A memory load whose value is dropped must still trap when out of bounds: keep it alive.
+      Value* v = pop();
+      while (auto* cast = ::llvm::dyn_cast<::llvm::CastInst>(v)) v = cast->getOperand(0);
+      auto* load = ::llvm::dyn_cast<::llvm::LoadInst>(v);
+      if (load && !::llvm::isa<::llvm::AllocaInst>(load->getPointerOperand())) {
+        load->setVolatile(true);
+      }
+      return true;
+    }
+    case Opcode::Select:
+    case Opcode::SelectT: {
+      Value* cond = b_.CreateICmpNE(pop(), constI32(0));
+      Value* v2 = pop();
+      Value* v1 = pop();
+      push(b_.CreateSelect(cond, v1, v2));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace wcr::jit::llvm

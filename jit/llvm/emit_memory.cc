@@ -1,0 +1,147 @@
+// Memory family: loads and stores (base + zext(address) + offset, no bounds check: a 32-bit
+// memory reserves 8 GiB so every access that leaves the memory faults in the guard region),
+// memory.size from VMContext, memory.grow and the bulk operations through libcalls.
+//
+// Accesses claim alignment 1: wasm's alignment is a hint and a wrong hint must not fault.
+#include <cstddef>
+
+#include "jit/llvm/function_emitter.h"
+#include "jit/vm/libcalls.h"
+
+namespace wcr::jit::llvm {
+
+using ::llvm::Type;
+using ::llvm::Value;
+using wasm::Opcode;
+
+Value* FunctionEmitter::memoryBase() { return memBase_; }
+
+Value* FunctionEmitter::memoryAddress(const wasm::MemArg& mem, Value* index) {
+  Value* offset = b_.CreateZExt(index, mc_.i64);
+  if (mem.offset != 0) offset = b_.CreateAdd(offset, constI64(mem.offset));
+  return b_.CreateGEP(mc_.i8, memoryBase(), offset);
+}
+
+bool FunctionEmitter::emitMemory(const wasm::Instr& in) {
+  auto load = [&](Type* memType, Type* result, bool signExtend) {
+    Value* addr = memoryAddress(in.mem, pop());
+    Value* v = b_.CreateAlignedLoad(memType, addr, ::llvm::Align(1));
+    if (memType != result) v = signExtend ? b_.CreateSExt(v, result) : b_.CreateZExt(v, result);
+    push(v);
+  };
+  auto store = [&](Type* memType) {
+    Value* v = pop();
+    Value* addr = memoryAddress(in.mem, pop());
+    if (v->getType() != memType) v = b_.CreateTrunc(v, memType);
+    b_.CreateAlignedStore(v, addr, ::llvm::Align(1));
+  };
+  switch (in.op) {
+    case Opcode::I32Load:
+      load(mc_.i32, mc_.i32, false);
+      return true;
+    case Opcode::I64Load:
+      load(mc_.i64, mc_.i64, false);
+      return true;
+    case Opcode::F32Load:
+      load(mc_.f32, mc_.f32, false);
+      return true;
+    case Opcode::F64Load:
+      load(mc_.f64, mc_.f64, false);
+      return true;
+    case Opcode::I32Load8S:
+      load(mc_.i8, mc_.i32, true);
+      return true;
+    case Opcode::I32Load8U:
+      load(mc_.i8, mc_.i32, false);
+      return true;
+    case Opcode::I32Load16S:
+      load(mc_.i16, mc_.i32, true);
+      return true;
+    case Opcode::I32Load16U:
+      load(mc_.i16, mc_.i32, false);
+      return true;
+    case Opcode::I64Load8S:
+      load(mc_.i8, mc_.i64, true);
+      return true;
+    case Opcode::I64Load8U:
+      load(mc_.i8, mc_.i64, false);
+      return true;
+    case Opcode::I64Load16S:
+      load(mc_.i16, mc_.i64, true);
+      return true;
+    case Opcode::I64Load16U:
+      load(mc_.i16, mc_.i64, false);
+      return true;
+    case Opcode::I64Load32S:
+      load(mc_.i32, mc_.i64, true);
+      return true;
+    case Opcode::I64Load32U:
+      load(mc_.i32, mc_.i64, false);
+      return true;
+    case Opcode::I32Store:
+      store(mc_.i32);
+      return true;
+    case Opcode::I64Store:
+      store(mc_.i64);
+      return true;
+    case Opcode::F32Store:
+      store(mc_.f32);
+      return true;
+    case Opcode::F64Store:
+      store(mc_.f64);
+      return true;
+    case Opcode::I32Store8:
+    case Opcode::I64Store8:
+      store(mc_.i8);
+      return true;
+    case Opcode::I32Store16:
+    case Opcode::I64Store16:
+      store(mc_.i16);
+      return true;
+    case Opcode::I64Store32:
+      store(mc_.i32);
+      return true;
+    case Opcode::MemorySize: {
+      // Reloaded each time: another instance sharing the memory may have grown it.
+      Value* size =
+          in.index == 0
+              ? loadVmctx(vm::kOffsetMemory0Size, mc_.i64)
+              : b_.CreateLoad(mc_.i64,
+                              b_.CreateConstInBoundsGEP1_64(
+                                  mc_.i8, loadVmctx(mc_.offsets.memory(in.index), mc_.ptr), 8));
+      push(b_.CreateTrunc(b_.CreateLShr(size, 16), mc_.i32));
+      return true;
+    }
+    case Opcode::MemoryGrow:
+      push(libcall(offsetof(vm::Libcalls, memoryGrow), mc_.i32, {mc_.i32, mc_.i32},
+                   {constI32(in.index), pop()}));
+      return true;
+    case Opcode::MemoryFill: {
+      auto args = popN(3);  // dst, value, len
+      libcall(offsetof(vm::Libcalls, memoryFill), mc_.voidTy, {mc_.i32, mc_.i32, mc_.i32, mc_.i32},
+              {constI32(in.index), args[0], args[1], args[2]});
+      return true;
+    }
+    case Opcode::MemoryCopy: {
+      auto args = popN(3);  // dst, src, len
+      libcall(offsetof(vm::Libcalls, memoryCopy), mc_.voidTy,
+              {mc_.i32, mc_.i32, mc_.i32, mc_.i32, mc_.i32},
+              {constI32(in.index), constI32(in.index2), args[0], args[1], args[2]});
+      return true;
+    }
+    case Opcode::MemoryInit: {
+      auto args = popN(3);  // dst, src, len
+      libcall(offsetof(vm::Libcalls, memoryInit), mc_.voidTy,
+              {mc_.i32, mc_.i32, mc_.i32, mc_.i32, mc_.i32},
+              {constI32(in.index2), constI32(in.index), args[0], args[1], args[2]});
+      return true;
+    }
+    case Opcode::DataDrop:
+      libcall(offsetof(vm::Libcalls, dataDrop), mc_.voidTy, {mc_.i32}, {constI32(in.index)});
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace wcr::jit::llvm

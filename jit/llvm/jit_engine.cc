@@ -1,0 +1,164 @@
+// The ORC engine: LLJITBuilder -> ObjectLinkingLayer (JITLink) with a plugin that records the
+// executable ranges -> addIRModule -> lookup. llvm::Error is converted to absl::Status here.
+#include "jit/llvm/jit_engine.h"
+
+#include <llvm/ExecutionEngine/JITLink/JITLink.h>
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h>
+#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+
+namespace wcr::jit::llvm {
+
+namespace orc = ::llvm::orc;
+namespace jitlink = ::llvm::jitlink;
+
+namespace {
+
+absl::Status toStatus(::llvm::Error err, std::string_view what) {
+  std::string msg = ::llvm::toString(std::move(err));
+  return absl::InternalError(absl::StrCat(std::string(what), ": ", msg));
+}
+
+void initializeLlvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    ::llvm::InitializeNativeTarget();
+    ::llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+::llvm::CodeGenOptLevel codeGenLevel(int optLevel) {
+  switch (optLevel) {
+    case 0:
+      return ::llvm::CodeGenOptLevel::None;
+    case 1:
+      return ::llvm::CodeGenOptLevel::Less;
+    case 3:
+      return ::llvm::CodeGenOptLevel::Aggressive;
+    default:
+      return ::llvm::CodeGenOptLevel::Default;
+  }
+}
+
+// Records the address range of every executable section JITLink places in memory.
+class CodeRangePlugin : public orc::ObjectLinkingLayer::Plugin {
+ public:
+  explicit CodeRangePlugin(std::vector<vm::CodeRange>& ranges, std::mutex& mu)
+      : ranges_(ranges), mu_(mu) {}
+  void modifyPassConfig(orc::MaterializationResponsibility&, jitlink::LinkGraph&,
+                        jitlink::PassConfiguration& config) override {
+    config.PostFixupPasses.push_back([this](jitlink::LinkGraph& g) {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (auto& sec : g.sections()) {
+        auto prot = static_cast<unsigned>(sec.getMemProt());
+        if ((prot & static_cast<unsigned>(orc::MemProt::Exec)) == 0) continue;
+        jitlink::SectionRange range(sec);
+        if (range.empty()) continue;
+        ranges_.push_back({static_cast<uintptr_t>(range.getStart().getValue()),
+                           static_cast<uintptr_t>(range.getEnd().getValue())});
+      }
+      return ::llvm::Error::success();
+    });
+  }
+  ::llvm::Error notifyFailed(orc::MaterializationResponsibility&) override {
+    return ::llvm::Error::success();
+  }
+  ::llvm::Error notifyRemovingResources(orc::JITDylib&, orc::ResourceKey) override {
+    return ::llvm::Error::success();
+  }
+  void notifyTransferringResources(orc::JITDylib&, orc::ResourceKey, orc::ResourceKey) override {}
+
+ private:
+  std::vector<vm::CodeRange>& ranges_;
+  std::mutex& mu_;
+};
+
+}  // namespace
+
+struct JitEngine::Impl {
+  std::unique_ptr<orc::LLJIT> jit;
+  std::vector<vm::CodeRange> ranges;
+  std::mutex mu;
+};
+
+JitEngine::~JitEngine() = default;
+
+const std::vector<vm::CodeRange>& JitEngine::codeRanges() const { return impl_->ranges; }
+
+absl::StatusOr<std::unique_ptr<::llvm::TargetMachine>> JitEngine::hostTargetMachine(int optLevel) {
+  initializeLlvm();
+  auto jtmb = orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) return toStatus(jtmb.takeError(), "detecting the host target");
+  jtmb->setCodeGenOptLevel(codeGenLevel(optLevel));
+  auto tm = jtmb->createTargetMachine();
+  if (!tm) return toStatus(tm.takeError(), "creating the target machine");
+  return std::move(*tm);
+}
+
+absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> JitEngine::emitObject(
+    ::llvm::Module& module, ::llvm::TargetMachine& target) {
+  orc::SimpleCompiler compiler(target);
+  auto object = compiler(module);
+  if (!object) return toStatus(object.takeError(), "generating machine code");
+  return std::move(*object);
+}
+
+absl::StatusOr<std::unique_ptr<JitEngine>> JitEngine::create(
+    std::vector<std::unique_ptr<::llvm::MemoryBuffer>> objects, int optLevel,
+    const std::vector<std::string>& names, std::vector<void*>& addresses) {
+  initializeLlvm();
+  std::unique_ptr<JitEngine> engine(new JitEngine());
+  engine->impl_ = std::make_unique<Impl>();
+  Impl* impl = engine->impl_.get();
+
+  auto jtmb = orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) return toStatus(jtmb.takeError(), "detecting the host target");
+  jtmb->setCodeGenOptLevel(codeGenLevel(optLevel));
+  auto jit =
+      orc::LLJITBuilder()
+          .setJITTargetMachineBuilder(std::move(*jtmb))
+          .setObjectLinkingLayerCreator(
+              [impl](orc::ExecutionSession& es,
+                     const ::llvm::Triple&) -> ::llvm::Expected<std::unique_ptr<orc::ObjectLayer>> {
+                auto layer = std::make_unique<orc::ObjectLinkingLayer>(es);
+                layer->addPlugin(std::make_unique<CodeRangePlugin>(impl->ranges, impl->mu));
+                return layer;
+              })
+          .create();
+  if (!jit) return toStatus(jit.takeError(), "creating the JIT");
+  impl->jit = std::move(*jit);
+
+  // LLVM may call memcpy/memset or libm helpers: resolve them in this process.
+  auto generator = orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      impl->jit->getDataLayout().getGlobalPrefix());
+  if (!generator) return toStatus(generator.takeError(), "process symbols");
+  impl->jit->getMainJITDylib().addGenerator(std::move(*generator));
+
+  for (auto& object : objects) {
+    if (auto err = impl->jit->addObjectFile(std::move(object))) {
+      return toStatus(std::move(err), "adding an object");
+    }
+  }
+  addresses.clear();
+  for (const auto& name : names) {
+    auto sym = impl->jit->lookup(name);
+    if (!sym) return toStatus(sym.takeError(), absl::StrCat("looking up ", name));
+    addresses.push_back(sym->toPtr<void*>());
+  }
+  return engine;
+}
+
+}  // namespace wcr::jit::llvm

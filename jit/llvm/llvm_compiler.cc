@@ -1,0 +1,196 @@
+// LlvmCompiler: wasm module -> batches of functions, each emitted into its own LLVMContext and
+// module, optimized (PassBuilder) and compiled to an object on a worker thread -> ORC LLJIT
+// (JITLink) links the objects. The CompiledCode it returns owns the JIT and with it the code.
+#include "jit/llvm/llvm_compiler.h"
+
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Target/TargetMachine.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <optional>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "jit/llvm/function_emitter.h"
+#include "jit/llvm/jit_engine.h"
+#include "jit/llvm/module_context.h"
+#include "jit/llvm/object_cache.h"
+#include "jit/llvm/optimizer.h"
+
+namespace wcr::jit::llvm {
+
+namespace {
+
+class LlvmCompiledCode : public vm::CompiledCode {
+ public:
+  LlvmCompiledCode(std::unique_ptr<JitEngine> engine, std::vector<void*> functions,
+                   std::vector<void*> entries, std::vector<void*> hostCalls)
+      : engine_(std::move(engine)),
+        functions_(std::move(functions)),
+        entries_(std::move(entries)),
+        hostCalls_(std::move(hostCalls)) {}
+
+  void* functionCode(uint32_t definedIndex) const override { return functions_.at(definedIndex); }
+  vm::EntryTrampoline entryTrampoline(uint32_t typeIndex) const override {
+    return reinterpret_cast<vm::EntryTrampoline>(entries_.at(typeIndex));
+  }
+  void* hostCallTrampoline(uint32_t typeIndex) const override { return hostCalls_.at(typeIndex); }
+  absl::Span<const vm::CodeRange> codeRanges() const override { return engine_->codeRanges(); }
+
+ private:
+  std::unique_ptr<JitEngine> engine_;
+  std::vector<void*> functions_;
+  std::vector<void*> entries_;
+  std::vector<void*> hostCalls_;
+};
+
+class LlvmCompiler : public vm::Compiler {
+ public:
+  absl::StatusOr<std::shared_ptr<vm::CompiledCode>> compile(
+      const wasm::Module& module, const vm::CompileOptions& options) override;
+};
+
+// One batch of defined functions [begin, end): its own LLVMContext, module and target machine,
+// emitted, verified, optimized and turned into an object file on one worker. Batch 0 also holds
+// the trampolines. Calls to functions of other batches are calls to declarations that the JIT
+// links by name.
+absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> compileBatch(
+    const wasm::Module& wasm, const vm::CompileOptions& options, uint32_t begin, uint32_t end,
+    bool withTrampolines) {
+  auto tm = JitEngine::hostTargetMachine(options.optLevel);
+  if (!tm.ok()) return tm.status();
+  ::llvm::LLVMContext context;
+  ::llvm::Module module("wasm", context);
+  module.setDataLayout((*tm)->createDataLayout());
+  module.setTargetTriple((*tm)->getTargetTriple().str());
+
+  ModuleContext mc(wasm, context, module, options);
+  for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
+    auto* fn =
+        ::llvm::Function::Create(mc.functionType(wasm.types[wasm.functions[i].typeIndex]),
+                                 ::llvm::Function::ExternalLinkage, definedFunctionName(i), module);
+    // No C++ exception crosses wasm frames; traps unwind with longjmp.
+    fn->setDoesNotThrow();
+    // Keep LLVM from turning loops into libc calls, whose faults would not map to wasm traps.
+    fn->addFnAttr("no-builtins");
+    // Recursion must exhaust the stack (the prologue check), not become a loop.
+    fn->addFnAttr("disable-tail-calls", "true");
+    mc.definedFunctions.push_back(fn);
+  }
+  for (uint32_t i = begin; i < end; ++i) {
+    FunctionEmitter emitter(mc, i);
+    if (auto st = emitter.emit(); !st.ok()) return st;
+  }
+  if (withTrampolines) emitTrampolines(mc);
+
+  // Debugging aid: WCR_LLVM_DUMP=1 prints the unoptimized IR.
+  if (const char* dump = std::getenv("WCR_LLVM_DUMP"); dump && dump[0] == '1') {
+    module.print(::llvm::errs(), nullptr);
+  }
+  std::string errors;
+  ::llvm::raw_string_ostream os(errors);
+  if (::llvm::verifyModule(module, &os)) {
+    return absl::InternalError(absl::StrCat("LLVM IR verification failed: ", os.str()));
+  }
+  optimizeModule(module, **tm, options.optLevel);
+  return JitEngine::emitObject(module, **tm);
+}
+
+absl::StatusOr<std::vector<std::unique_ptr<::llvm::MemoryBuffer>>> compileObjects(
+    const wasm::Module& wasm, const vm::CompileOptions& options);
+absl::StatusOr<std::shared_ptr<vm::CompiledCode>> link(
+    const wasm::Module& wasm, const vm::CompileOptions& options,
+    std::vector<std::unique_ptr<::llvm::MemoryBuffer>> buffers);
+
+// Batches of about kBatchBytes of function bodies: small modules stay one batch (and keep
+// inlining across all their functions), big ones spread over the cores.
+constexpr size_t kBatchBytes = 64 * 1024;
+
+absl::StatusOr<std::shared_ptr<vm::CompiledCode>> LlvmCompiler::compile(
+    const wasm::Module& wasm, const vm::CompileOptions& options) {
+  std::optional<std::string> cacheKey;
+  if (!options.cacheDir.empty()) cacheKey = objectCacheKey(wasm, options);
+  std::optional<std::vector<std::unique_ptr<::llvm::MemoryBuffer>>> cached;
+  if (cacheKey) cached = loadCachedObjects(options.cacheDir, *cacheKey);
+  if (cached) {
+    // A damaged entry that does not link is recompiled (and overwritten) below.
+    if (auto code = link(wasm, options, std::move(*cached)); code.ok()) return code;
+  }
+  auto compiled = compileObjects(wasm, options);
+  if (!compiled.ok()) return compiled.status();
+  if (cacheKey) storeCachedObjects(options.cacheDir, *cacheKey, *compiled);
+  return link(wasm, options, std::move(*compiled));
+}
+
+absl::StatusOr<std::vector<std::unique_ptr<::llvm::MemoryBuffer>>> compileObjects(
+    const wasm::Module& wasm, const vm::CompileOptions& options) {
+  size_t batchBytes = kBatchBytes;
+  // Testing aid: WCR_LLVM_BATCH_BYTES=1 compiles every function in its own batch.
+  if (const char* env = std::getenv("WCR_LLVM_BATCH_BYTES"))
+    batchBytes = std::strtoull(env, nullptr, 10);
+  std::vector<std::pair<uint32_t, uint32_t>> batches;
+  uint32_t begin = 0;
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < wasm.functions.size(); ++i) {
+    bytes += wasm.functions[i].body.size();
+    if (bytes >= batchBytes) {
+      batches.push_back({begin, i + 1});
+      begin = i + 1;
+      bytes = 0;
+    }
+  }
+  if (begin < wasm.functions.size() || batches.empty()) {
+    batches.push_back({begin, static_cast<uint32_t>(wasm.functions.size())});
+  }
+
+  std::vector<absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>>> objects;
+  for (size_t b = 0; b < batches.size(); ++b)
+    objects.emplace_back(absl::UnknownError("not compiled"));
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t b; (b = next.fetch_add(1)) < batches.size();) {
+      objects[b] = compileBatch(wasm, options, batches[b].first, batches[b].second, b == 0);
+    }
+  };
+  size_t numWorkers =
+      std::min<size_t>(batches.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < numWorkers; ++w) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+
+  std::vector<std::unique_ptr<::llvm::MemoryBuffer>> buffers;
+  for (auto& object : objects) {
+    if (!object.ok()) return object.status();
+    buffers.push_back(std::move(*object));
+  }
+  return buffers;
+}
+
+absl::StatusOr<std::shared_ptr<vm::CompiledCode>> link(
+    const wasm::Module& wasm, const vm::CompileOptions& options,
+    std::vector<std::unique_ptr<::llvm::MemoryBuffer>> buffers) {
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < wasm.functions.size(); ++i) names.push_back(definedFunctionName(i));
+  for (uint32_t t = 0; t < wasm.types.size(); ++t) names.push_back(entryTrampolineName(t));
+  for (uint32_t t = 0; t < wasm.types.size(); ++t) names.push_back(hostTrampolineName(t));
+  std::vector<void*> addresses;
+  auto engine = JitEngine::create(std::move(buffers), options.optLevel, names, addresses);
+  if (!engine.ok()) return engine.status();
+  size_t nf = wasm.functions.size(), nt = wasm.types.size();
+  std::vector<void*> functions(addresses.begin(), addresses.begin() + nf);
+  std::vector<void*> entries(addresses.begin() + nf, addresses.begin() + nf + nt);
+  std::vector<void*> hostCalls(addresses.begin() + nf + nt, addresses.end());
+  return std::make_shared<LlvmCompiledCode>(std::move(*engine), std::move(functions),
+                                            std::move(entries), std::move(hostCalls));
+}
+
+}  // namespace
+
+std::unique_ptr<vm::Compiler> createLlvmCompiler() { return std::make_unique<LlvmCompiler>(); }
+
+}  // namespace wcr::jit::llvm

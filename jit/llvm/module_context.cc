@@ -1,0 +1,77 @@
+// ModuleContext: LLVM types of wasm values and signatures.
+#include "jit/llvm/module_context.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace wcr::jit::llvm {
+
+using ::llvm::FixedVectorType;
+using ::llvm::Type;
+
+ModuleContext::ModuleContext(const wasm::Module& wasm, ::llvm::LLVMContext& ctx,
+                             ::llvm::Module& module, const vm::CompileOptions& options)
+    : wasm(wasm),
+      ctx(ctx),
+      module(module),
+      options(options),
+      offsets(static_cast<uint32_t>(wasm.types.size()), wasm.numImportedFuncs, wasm.numMemories(),
+              wasm.numTables(), wasm.numGlobals(), wasm.numFuncs()) {
+  voidTy = Type::getVoidTy(ctx);
+  i1 = Type::getInt1Ty(ctx);
+  i8 = Type::getInt8Ty(ctx);
+  i16 = Type::getInt16Ty(ctx);
+  i32 = Type::getInt32Ty(ctx);
+  i64 = Type::getInt64Ty(ctx);
+  f32 = Type::getFloatTy(ctx);
+  f64 = Type::getDoubleTy(ctx);
+  ptr = ::llvm::PointerType::get(ctx, 0);
+  v128 = FixedVectorType::get(i64, 2);
+  i8x16 = FixedVectorType::get(i8, 16);
+  i16x8 = FixedVectorType::get(i16, 8);
+  i32x4 = FixedVectorType::get(i32, 4);
+  f32x4 = FixedVectorType::get(f32, 4);
+  f64x2 = FixedVectorType::get(f64, 2);
+}
+
+Type* ModuleContext::valType(wasm::ValType t) const {
+  switch (t.kind()) {
+    case wasm::ValKind::I32:
+      return i32;
+    case wasm::ValKind::I64:
+      return i64;
+    case wasm::ValKind::F32:
+      return f32;
+    case wasm::ValKind::F64:
+      return f64;
+    case wasm::ValKind::V128:
+      return v128;
+    case wasm::ValKind::FuncRef:
+    case wasm::ValKind::ExternRef:
+      return ptr;
+  }
+  return i32;
+}
+
+Type* ModuleContext::resultType(const std::vector<wasm::ValType>& results) const {
+  if (results.empty()) return voidTy;
+  if (results.size() == 1) return valType(results[0]);
+  std::vector<Type*> fields;
+  for (auto r : results) fields.push_back(valType(r));
+  return ::llvm::StructType::get(ctx, fields);
+}
+
+::llvm::FunctionType* ModuleContext::functionType(const wasm::FuncType& type) const {
+  std::vector<Type*> params{ptr};
+  for (auto p : type.params) params.push_back(valType(p));
+  return ::llvm::FunctionType::get(resultType(type.results), params, false);
+}
+
+std::string definedFunctionName(uint32_t definedIndex) {
+  return absl::StrCat("wasm_func_", definedIndex);
+}
+std::string entryTrampolineName(uint32_t typeIndex) {
+  return absl::StrCat("wasm_entry_", typeIndex);
+}
+std::string hostTrampolineName(uint32_t typeIndex) { return absl::StrCat("wasm_host_", typeIndex); }
+
+}  // namespace wcr::jit::llvm

@@ -1,0 +1,31 @@
+// The on-disk object cache: the object files of one compiled module, stored under a SHA-256 key
+// of the wasm bytes, the compile options, the host CPU and features, and the wcr and LLVM
+// versions. A miss or an unreadable entry just means compiling again.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jit/vm/code.h"
+#include "jit/wasm/module.h"
+
+namespace llvm {
+class MemoryBuffer;
+}  // namespace llvm
+
+namespace wcr::jit::llvm {
+
+// nullopt when the module keeps no bytes to hash or the host target cannot be detected.
+std::optional<std::string> objectCacheKey(const wasm::Module& module,
+                                          const vm::CompileOptions& options);
+
+std::optional<std::vector<std::unique_ptr<::llvm::MemoryBuffer>>> loadCachedObjects(
+    const std::string& dir, const std::string& key);
+
+// Best effort: written to a temporary file and renamed, so readers never see half an entry.
+void storeCachedObjects(const std::string& dir, const std::string& key,
+                        const std::vector<std::unique_ptr<::llvm::MemoryBuffer>>& objects);
+
+}  // namespace wcr::jit::llvm

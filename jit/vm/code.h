@@ -1,0 +1,85 @@
+// The loading interface: what a compiler (jit/llvm) hands to the vm. The vm never names LLVM; it
+// sees compiled code only through CompiledCode, and asks for compilation through Compiler.
+//
+// Calling conventions (all native, C calling convention of the host):
+//  - A wasm function: `R f(void* vmctx, P1, P2, ...)` with i32->i32, i64->i64, f32->float,
+//    f64->double, v128-><16 x i8> vector (LLVM <2 x i64> in registers), funcref/externref->void*.
+//    Multiple results are returned as an LLVM struct (sret as the target ABI decides): host code
+//    never calls a function directly, only through an entry trampoline.
+//  - EntryTrampoline (host->wasm), one per type index: reads the params from values[0..n),
+//    calls `code(ctx, params...)` and writes the results to values[0..m).
+//  - Host functions imported by wasm: the import slot's code is the importing module's
+//    hostCallTrampoline(typeIndex) and its context a VMHostContext*. The trampoline stores the
+//    params into a ValRaw array of max(params, results) slots, calls ctx->callback(ctx, array),
+//    and if it returns a trap code other than None calls the trap libcall; else loads results.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "jit/vm/trap.h"
+#include "jit/wasm/module.h"
+
+namespace wcr::jit::vm {
+
+// One value slot crossing the host/wasm boundary (v128 needs all 16 bytes).
+union alignas(16) ValRaw {
+  int32_t i32;
+  int64_t i64;
+  uint32_t f32Bits;
+  uint64_t f64Bits;
+  uint8_t v128[16];
+  void* ref;
+};
+static_assert(sizeof(ValRaw) == 16);
+
+using EntryTrampoline = void (*)(void* code, void* ctx, ValRaw* values);
+
+struct VMHostContext;
+// Returns TrapCode::None on success, else the trap to raise in the calling wasm code.
+using HostCallback = TrapCode (*)(VMHostContext* ctx, ValRaw* values);
+struct Libcalls;
+struct VMHostContext {
+  HostCallback callback = nullptr;  // must stay the first field: trampolines load it at offset 0
+  void* userData = nullptr;
+  // Added by jit/llvm: the host-call trampoline has no VMContext, so it finds the trap libcall
+  // here when the callback returns a trap code (it calls trap(nullptr, code)). Must be set.
+  const Libcalls* libcalls = nullptr;
+};
+
+struct CodeRange {
+  uintptr_t begin = 0;
+  uintptr_t end = 0;
+};
+
+class CompiledCode {
+ public:
+  virtual ~CompiledCode() = default;
+  // Native entry of the defined function with index `definedIndex` (imports not counted).
+  virtual void* functionCode(uint32_t definedIndex) const = 0;
+  virtual EntryTrampoline entryTrampoline(uint32_t typeIndex) const = 0;
+  virtual void* hostCallTrampoline(uint32_t typeIndex) const = 0;
+  // Address ranges of the generated code, for mapping faults to traps.
+  virtual absl::Span<const CodeRange> codeRanges() const = 0;
+};
+
+struct CompileOptions {
+  int optLevel = 2;               // 0..3
+  bool epochInterruption = false; // check the epoch deadline at function entries and loop headers
+  bool fuel = false;              // count fuel per basic block
+  // Added by jit/llvm: directory of the on-disk object cache (keyed by the wasm bytes, these
+  // options, the host CPU and the wcr+LLVM versions); empty disables the cache.
+  std::string cacheDir;
+};
+
+class Compiler {
+ public:
+  virtual ~Compiler() = default;
+  virtual absl::StatusOr<std::shared_ptr<CompiledCode>> compile(const wasm::Module& module,
+                                                                const CompileOptions& options) = 0;
+};
+
+}  // namespace wcr::jit::vm

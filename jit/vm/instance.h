@@ -1,0 +1,100 @@
+// Instances: a module's compiled code bound to its imports, with the VMContext that compiled code
+// reads (laid out by VMOffsets), its memories, tables, globals and segments. instantiate() follows
+// the spec's order: check imports, allocate, evaluate globals and element segments, apply active
+// element then data segments (a trap keeps what earlier segments wrote), then run start.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "jit/vm/code.h"
+#include "jit/vm/extern.h"
+#include "jit/vm/traps.h"
+#include "jit/vm/type_registry.h"
+#include "jit/vm/vm_offsets.h"
+#include "jit/wasm/module.h"
+
+namespace wcr::jit::vm {
+
+class Instance;
+
+struct InstantiationResult {
+  enum class Failure : uint8_t { None, Link, Trap } failure = Failure::None;
+  std::string message;           // Link: what does not match; Trap: the trap's text
+  TrapCode trap = TrapCode::None;
+  // Set unless the imports did not link. After a trap the instance exists (segments already
+  // applied to shared memories and tables stay applied) but should not be used.
+  std::shared_ptr<Instance> instance;
+};
+
+class Instance : public std::enable_shared_from_this<Instance> {
+ public:
+  // `imports` holds one external per module.imports entry, in order (the embedder resolves
+  // names). A non-OK status is a resource or internal failure, not a wasm outcome.
+  static absl::StatusOr<InstantiationResult> instantiate(
+      std::shared_ptr<const wasm::Module> module, std::shared_ptr<const CompiledCode> code,
+      absl::Span<const Extern> imports, TypeRegistry& types);
+  ~Instance();
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  static Instance* fromVMContext(void* vmctx);
+
+  const wasm::Module& module() const { return *module_; }
+  const CompiledCode& code() const { return *code_; }
+  uint8_t* vmctx() const { return vmctx_; }
+  const VMOffsets& offsets() const { return offsets_; }
+
+  // The export named `name`, if any.
+  std::optional<Extern> exportByName(std::string_view name);
+  Extern exportOf(wasm::ExternKind kind, uint32_t index);
+  std::shared_ptr<const Func> func(uint32_t funcIndex);
+
+  Memory* memory(uint32_t index) const { return memories_[index].get(); }
+  Table* table(uint32_t index) const { return tables_[index].get(); }
+  Global* global(uint32_t index) const { return globals_[index].get(); }
+  VMFuncRef* funcRef(uint32_t funcIndex) const;
+
+  // Passive segments for the bulk memory and table libcalls; dropped ones are empty.
+  wasm::Bytes data(uint32_t index) const { return datas_[index]; }
+  void dropData(uint32_t index) { datas_[index] = {}; }
+  absl::Span<void* const> elem(uint32_t index) const { return elems_[index]; }
+  void dropElem(uint32_t index) { elems_[index].clear(); }
+
+  // Sets VMContext::stackLimit for the calling thread (done at every host->wasm entry).
+  void refreshStackLimit();
+
+ private:
+  Instance(std::shared_ptr<const wasm::Module> module, std::shared_ptr<const CompiledCode> code);
+
+  absl::Status link(absl::Span<const Extern> imports, TypeRegistry& types, std::string& linkError);
+  absl::Status allocate(TypeRegistry& types);
+  Trap initialize();
+  Trap runStart();
+  template <typename T>
+  T& field(uint32_t offset) const {
+    return *reinterpret_cast<T*>(vmctx_ + offset);
+  }
+
+  std::shared_ptr<const wasm::Module> module_;
+  std::shared_ptr<const CompiledCode> code_;
+  VMOffsets offsets_;
+  uint8_t* vmctx_ = nullptr;
+  std::vector<std::shared_ptr<Memory>> memories_;
+  std::vector<std::shared_ptr<Table>> tables_;
+  std::vector<std::shared_ptr<Global>> globals_;
+  std::vector<std::shared_ptr<const Func>> importedFuncs_;
+  std::vector<wasm::Bytes> datas_;
+  std::vector<std::vector<void*>> elems_;
+  absl::flat_hash_map<std::string, uint32_t> exportIndex_;  // name -> module.exports position
+  bool codeRetained_ = false;
+};
+
+}  // namespace wcr::jit::vm

@@ -1,0 +1,326 @@
+// Trap handling: activation chain, raiseTrap, the fault handlers and the registries they consult.
+#include "jit/vm/traps.h"
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "jit/vm/code.h"
+
+namespace wcr::jit::vm {
+namespace {
+
+// ---- Registries ----------------------------------------------------------------------------
+// Sorted, immutable range tables published through an atomic pointer: the signal handler reads
+// without locks; a writer swaps in a new table and frees the old one once no reader is inside.
+class RangeRegistry {
+ public:
+  void add(uintptr_t begin, uintptr_t end) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto next = std::make_unique<Table>(current_.load() ? *current_.load() : Table{});
+    Range range{begin, end};
+    next->insert(std::upper_bound(next->begin(), next->end(), range, byBegin), range);
+    publish(std::move(next));
+  }
+
+  void remove(uintptr_t begin) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!current_.load()) return;
+    auto next = std::make_unique<Table>(*current_.load());
+    next->erase(std::remove_if(next->begin(), next->end(),
+                               [&](const Range& r) { return r.begin == begin; }),
+                next->end());
+    publish(std::move(next));
+  }
+
+  // Async-signal-safe: no allocation, no lock.
+  bool contains(uintptr_t addr) const {
+    readers_.fetch_add(1);
+    bool found = false;
+    if (const Table* table = current_.load()) {
+      auto it = std::upper_bound(table->begin(), table->end(), Range{addr, addr}, byBegin);
+      found = it != table->begin() && addr < std::prev(it)->end;
+    }
+    readers_.fetch_sub(1);
+    return found;
+  }
+
+ private:
+  struct Range {
+    uintptr_t begin, end;
+  };
+  using Table = std::vector<Range>;
+  static bool byBegin(const Range& a, const Range& b) { return a.begin < b.begin; }
+
+  void publish(std::unique_ptr<Table> next) {
+    const Table* old = current_.exchange(next.release());
+    while (readers_.load() != 0) std::this_thread::yield();
+    delete old;
+  }
+
+  std::mutex mu_;
+  std::atomic<const Table*> current_{nullptr};
+  mutable std::atomic<int> readers_{0};
+};
+
+// Never destroyed: signal handlers may run during static destruction.
+RangeRegistry& codeRanges() {
+  static RangeRegistry* registry = new RangeRegistry;
+  return *registry;
+}
+RangeRegistry& memoryReservations() {
+  static RangeRegistry* registry = new RangeRegistry;
+  return *registry;
+}
+
+// ---- Per-thread state ----------------------------------------------------------------------
+struct Activation {
+  sigjmp_buf jmp;
+  Activation* prev = nullptr;
+  TrapCode code = TrapCode::None;
+  std::string message;
+};
+
+constexpr size_t kAltStackSize = 64 * 1024;
+// Faults this far below the stack bottom are in the guard gap (the kernel keeps 1 MiB).
+constexpr uintptr_t kStackGuardGap = 1024 * 1024;
+
+struct ThreadState {
+  bool initialized = false;
+  uintptr_t stackLow = 0;
+  void* altStack = nullptr;
+
+  ~ThreadState() {
+    if (!altStack) return;
+    stack_t disable{};
+    disable.ss_flags = SS_DISABLE;
+    sigaltstack(&disable, nullptr);
+    munmap(altStack, kAltStackSize);
+  }
+};
+
+thread_local Activation* tlsActivation = nullptr;
+thread_local ThreadState tlsThread;
+
+void initThreadState() {
+  ThreadState& state = tlsThread;
+  if (state.initialized) return;
+  state.initialized = true;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    void* addr = nullptr;
+    size_t size = 0;
+    if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+      state.stackLow = reinterpret_cast<uintptr_t>(addr);
+    }
+    pthread_attr_destroy(&attr);
+  }
+  stack_t current{};
+  if (sigaltstack(nullptr, &current) == 0 &&
+      ((current.ss_flags & SS_DISABLE) || current.ss_size < kAltStackSize)) {
+    void* mem = mmap(nullptr, kAltStackSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                     -1, 0);
+    if (mem != MAP_FAILED) {
+      stack_t stack{};
+      stack.ss_sp = mem;
+      stack.ss_size = kAltStackSize;
+      if (sigaltstack(&stack, nullptr) == 0) {
+        state.altStack = mem;
+      } else {
+        munmap(mem, kAltStackSize);
+      }
+    }
+  }
+}
+
+// ---- Signal handling -----------------------------------------------------------------------
+constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+struct sigaction gPrevious[std::size(kSignals)];
+
+int signalSlot(int sig) {
+  for (size_t i = 0; i < std::size(kSignals); ++i) {
+    if (kSignals[i] == sig) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+uintptr_t faultPc(void* ucontext) {
+  auto* uc = static_cast<ucontext_t*>(ucontext);
+#if defined(__x86_64__)
+  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return static_cast<uintptr_t>(uc->uc_mcontext.pc);
+#else
+#error "unsupported architecture"
+#endif
+}
+
+TrapCode classifyFault(int sig, siginfo_t* info) {
+  switch (sig) {
+    case SIGSEGV:
+    case SIGBUS: {
+      auto addr = reinterpret_cast<uintptr_t>(info->si_addr);
+      if (memoryReservations().contains(addr)) return TrapCode::MemoryOutOfBounds;
+      uintptr_t low = tlsThread.stackLow;
+      if (low && addr + kStackGuardGap >= low && addr < low + kStackSafetyMargin) {
+        return TrapCode::StackOverflow;
+      }
+      return TrapCode::None;
+    }
+    case SIGFPE:
+      return info->si_code == FPE_INTOVF ? TrapCode::IntegerOverflow
+                                         : TrapCode::IntegerDivideByZero;
+    case SIGILL:
+      return TrapCode::Unreachable;
+    default:
+      return TrapCode::None;
+  }
+}
+
+// Not ours: hand the signal to whoever had it before, or restore the default action and return,
+// so that the faulting instruction runs again and the process dies as it would have.
+void chainSignal(int sig, siginfo_t* info, void* ucontext) {
+  int slot = signalSlot(sig);
+  const struct sigaction& prev = gPrevious[slot];
+  if (prev.sa_flags & SA_SIGINFO) {
+    if (prev.sa_sigaction) {
+      prev.sa_sigaction(sig, info, ucontext);
+      return;
+    }
+  } else if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    prev.sa_handler(sig);
+    return;
+  }
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, nullptr);
+}
+
+void handleSignal(int sig, siginfo_t* info, void* ucontext) {
+  Activation* act = tlsActivation;
+  if (act && codeRanges().contains(faultPc(ucontext))) {
+    TrapCode code = classifyFault(sig, info);
+    if (code != TrapCode::None) {
+      act->code = code;
+      siglongjmp(act->jmp, 1);
+    }
+  }
+  chainSignal(sig, info, ucontext);
+}
+
+void installHandlers() {
+  for (size_t i = 0; i < std::size(kSignals); ++i) {
+    struct sigaction current {};
+    sigaction(kSignals[i], nullptr, &current);
+    bool ours = (current.sa_flags & SA_SIGINFO) && current.sa_sigaction == handleSignal;
+    if (ours) continue;
+    struct sigaction action {};
+    action.sa_sigaction = handleSignal;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    sigaction(kSignals[i], &action, &gPrevious[i]);
+  }
+}
+
+}  // namespace
+
+// ---- Public interface ------------------------------------------------------------------------
+void installTrapHandlers() {
+  static std::once_flag once;
+  std::call_once(once, [] { installHandlers(); });
+}
+
+void reinstallTrapHandlers() {
+  installTrapHandlers();
+  installHandlers();
+}
+
+Trap callWithTrapHandling(absl::FunctionRef<void()> fn) {
+  installTrapHandlers();
+  initThreadState();
+  Activation act;
+  act.prev = tlsActivation;
+  tlsActivation = &act;
+  if (sigsetjmp(act.jmp, 0) == 0) {
+    fn();
+    tlsActivation = act.prev;
+    return Trap{};
+  }
+  // Back from a raise: read the record through the thread-local, not registers saved at setjmp.
+  Activation* raised = tlsActivation;
+  tlsActivation = raised->prev;
+  Trap trap;
+  trap.code = raised->code;
+  trap.message = raised->message.empty() ? trapMessage(raised->code) : std::move(raised->message);
+  return trap;
+}
+
+void raiseTrap(TrapCode code) {
+  Activation* act = tlsActivation;
+  if (!act) {
+    std::fprintf(stderr, "wcr: trap \"%s\" raised outside of any wasm activation\n",
+                 trapMessage(code));
+    std::abort();
+  }
+  act->code = code;
+  siglongjmp(act->jmp, 1);
+}
+
+void setTrapMessage(const std::string& message) {
+  if (Activation* act = tlsActivation) act->message = message;
+}
+
+bool inTrapHandlingScope() { return tlsActivation != nullptr; }
+
+void registerCodeRange(uintptr_t begin, uintptr_t end) { codeRanges().add(begin, end); }
+void unregisterCodeRange(uintptr_t begin) { codeRanges().remove(begin); }
+void registerMemoryReservation(uintptr_t begin, uintptr_t end) {
+  memoryReservations().add(begin, end);
+}
+void unregisterMemoryReservation(uintptr_t begin) { memoryReservations().remove(begin); }
+
+uintptr_t threadStackLimit() {
+  initThreadState();
+  return tlsThread.stackLow ? tlsThread.stackLow + kStackSafetyMargin : 0;
+}
+
+}  // namespace wcr::jit::vm
+
+// ---- Compiled code registration ------------------------------------------------------------
+namespace wcr::jit::vm {
+namespace {
+std::mutex gRetainMu;
+absl::flat_hash_map<const CompiledCode*, int>& retainCounts() {
+  static auto* counts = new absl::flat_hash_map<const CompiledCode*, int>;
+  return *counts;
+}
+}  // namespace
+
+void retainCodeRanges(const CompiledCode& code) {
+  std::lock_guard<std::mutex> lock(gRetainMu);
+  if (retainCounts()[&code]++ > 0) return;
+  for (const CodeRange& range : code.codeRanges()) registerCodeRange(range.begin, range.end);
+}
+
+void releaseCodeRanges(const CompiledCode& code) {
+  std::lock_guard<std::mutex> lock(gRetainMu);
+  auto it = retainCounts().find(&code);
+  if (it == retainCounts().end() || --it->second > 0) return;
+  retainCounts().erase(it);
+  for (const CodeRange& range : code.codeRanges()) unregisterCodeRange(range.begin);
+}
+
+}  // namespace wcr::jit::vm
