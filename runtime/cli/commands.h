@@ -8,15 +8,21 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "jit/wasm/module.h"
 
 namespace wcr::runtime::cli {
 
 // Each adds its subcommand to `app`; the subcommand's callback stores its exit code in `exitCode`.
 void addValidateCommand(CLI::App& app, int& exitCode);
 void addWastCommand(CLI::App& app, int& exitCode);
+void addRunCommand(CLI::App& app, int& exitCode);
 
 // The whole file; errors name the file and the reason ("No such file or directory").
 absl::StatusOr<std::vector<uint8_t>> readFile(const std::string& path);
+
+// Reads a module file (binary or text, see isBinaryModule), decodes and validates it. Errors are
+// prefixed with the path.
+absl::StatusOr<jit::wasm::Module> loadModule(const std::string& path);
 
 // Whether a module file is binary or text is decided by its content, not its name: it is binary
 // when it starts with a NUL byte (the `\0asm` magic, or a truncated or damaged header), text

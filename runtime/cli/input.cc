@@ -3,9 +3,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "jit/text/parser.h"
+#include "jit/wasm/decoder.h"
+#include "jit/wasm/validator.h"
 #include "runtime/cli/commands.h"
 
 namespace wcr::runtime::cli {
@@ -30,6 +35,26 @@ absl::StatusOr<std::vector<uint8_t>> readFile(const std::string& path) {
 bool isBinaryModule(const std::vector<uint8_t>& bytes, const std::string& path) {
   if (bytes.empty()) return std::filesystem::path(path).extension() != ".wat";
   return bytes[0] == 0x00;
+}
+
+absl::StatusOr<jit::wasm::Module> loadModule(const std::string& path) {
+  absl::StatusOr<std::vector<uint8_t>> file = readFile(path);
+  if (!file.ok()) return file.status();
+  auto bytes = std::make_shared<const std::vector<uint8_t>>(*std::move(file));
+  auto withPath = [&path](const absl::Status& st) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", st.message()));
+  };
+  if (!isBinaryModule(*bytes, path)) {
+    std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    absl::StatusOr<std::vector<uint8_t>> encoded = jit::text::parseWat(text);
+    if (!encoded.ok()) return withPath(encoded.status());
+    bytes = std::make_shared<const std::vector<uint8_t>>(*std::move(encoded));
+  }
+  absl::StatusOr<jit::wasm::Module> module = jit::wasm::decodeModule(bytes);
+  if (!module.ok()) return withPath(module.status());
+  absl::Status valid = jit::wasm::validateModule(*module);
+  if (!valid.ok()) return withPath(valid);
+  return module;
 }
 
 }  // namespace wcr::runtime::cli

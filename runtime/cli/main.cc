@@ -11,12 +11,13 @@
 #endif
 
 int main(int argc, char** argv) {
-  CLI::App app{"wcr: a WebAssembly runtime (decoder, validator, WAST runner)", "wcr"};
+  CLI::App app{"wcr: a WebAssembly runtime (LLVM JIT, validator, WAST runner)", "wcr"};
   app.set_version_flag("--version", std::string("wcr ") + WCR_VERSION);
   app.require_subcommand(1);
   int exitCode = 0;
   wcr::runtime::cli::addValidateCommand(app, exitCode);
   wcr::runtime::cli::addWastCommand(app, exitCode);
+  wcr::runtime::cli::addRunCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,9 +6,6 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
-#include "jit/text/parser.h"
-#include "jit/wasm/decoder.h"
-#include "jit/wasm/validator.h"
 #include "runtime/cli/commands.h"
 
 namespace wcr::runtime::cli {
@@ -18,20 +15,8 @@ namespace {
 // bodies are decoded while validating (jit/wasm/module.h), so the stage that rejects a module
 // does not tell the spec's two classes apart; the message says what is wrong and where.
 std::string check(const std::string& path) {
-  absl::StatusOr<std::vector<uint8_t>> file = readFile(path);
-  if (!file.ok()) return std::string(file.status().message());
-  auto bytes = std::make_shared<const std::vector<uint8_t>>(*std::move(file));
-  if (!isBinaryModule(*bytes, path)) {
-    std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-    absl::StatusOr<std::vector<uint8_t>> encoded = jit::text::parseWat(text);
-    if (!encoded.ok()) return absl::StrCat(path, ": ", encoded.status().message());
-    bytes = std::make_shared<const std::vector<uint8_t>>(*std::move(encoded));
-  }
-  absl::StatusOr<jit::wasm::Module> module = jit::wasm::decodeModule(bytes);
-  if (!module.ok()) return absl::StrCat(path, ": ", module.status().message());
-  absl::Status valid = jit::wasm::validateModule(*module);
-  if (!valid.ok()) return absl::StrCat(path, ": ", valid.message());
-  return {};
+  absl::StatusOr<jit::wasm::Module> module = loadModule(path);
+  return module.ok() ? std::string() : std::string(module.status().message());
 }
 
 }  // namespace
