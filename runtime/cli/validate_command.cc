@@ -3,9 +3,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
-#include <string_view>
 
-#include "absl/strings/str_cat.h"
 #include "runtime/cli/commands.h"
 
 namespace wcr::runtime::cli {
