@@ -1,6 +1,10 @@
 // Control family: blocks, loops, if/else, branches (br, br_if, br_table with multi-value
 // arguments as phis), return, calls (direct, imported, call_indirect with its three checks),
-// drop, select and unreachable.
+// tail calls (return_call, return_call_indirect), drop, select and unreachable.
+//
+// Calls use the wasm calling convention (module_context.h). A tail call is a `musttail` call
+// followed by `ret`: the callee replaces this function's frame, so a return_call loop runs in
+// constant stack; return_call_indirect makes call_indirect's checks first and traps the same way.
 //
 // Blocks: each frame owns an end block with one phi per result; a loop owns a header with one phi
 // per param. A branch adds the top operand values as incoming values of the target's phis. Code
@@ -72,7 +76,13 @@ void FunctionEmitter::markUnreachable() {
 }
 
 void FunctionEmitter::emitReturnFromPhis(ControlFrame& frame) {
-  if (frame.endPhis.empty()) {
+  if (resultsPtr_) {
+    for (size_t i = 0; i < frame.endPhis.size(); ++i) {
+      Value* slot = b_.CreateConstInBoundsGEP1_64(mc_.i8, resultsPtr_, i * kResultSlotBytes);
+      b_.CreateAlignedStore(frame.endPhis[i], slot, ::llvm::Align(16));
+    }
+    b_.CreateRetVoid();
+  } else if (frame.endPhis.empty()) {
     b_.CreateRetVoid();
   } else if (frame.endPhis.size() == 1) {
     b_.CreateRet(frame.endPhis[0]);
@@ -121,14 +131,76 @@ void FunctionEmitter::emitCall(::llvm::FunctionType* type, Value* callee, Value*
                                uint32_t typeIndex) {
   const wasm::FuncType& ft = mc_.wasm.types[typeIndex];
   std::vector<Value*> args{context};
+  Value* slots = nullptr;
+  if (ModuleContext::returnsThroughPointer(ft.results)) {
+    // The callee's result slots: a static alloca (in the entry block) per call site.
+    ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
+    BasicBlock& entry = fn_->getEntryBlock();
+    b_.SetInsertPoint(&entry, entry.getFirstInsertionPt());
+    auto* alloca =
+        b_.CreateAlloca(::llvm::ArrayType::get(mc_.i8, ft.results.size() * kResultSlotBytes));
+    alloca->setAlignment(::llvm::Align(16));
+    slots = alloca;
+    args.push_back(slots);
+  }
   auto params = popN(ft.params.size());
   args.insert(args.end(), params.begin(), params.end());
-  Value* result = b_.CreateCall(type, callee, args);
-  if (ft.results.size() == 1) {
+  Value* result = mc_.callWasm(b_, type, callee, args);
+  if (slots) {
+    for (size_t i = 0; i < ft.results.size(); ++i) {
+      push(b_.CreateAlignedLoad(mc_.valType(ft.results[i]),
+                                b_.CreateConstInBoundsGEP1_64(mc_.i8, slots, i * kResultSlotBytes),
+                                ::llvm::Align(16)));
+    }
+  } else if (ft.results.size() == 1) {
     push(result);
   } else {
     for (unsigned i = 0; i < ft.results.size(); ++i) push(b_.CreateExtractValue(result, {i}));
   }
+}
+
+void FunctionEmitter::emitTailCall(::llvm::FunctionType* type, Value* callee, Value* context,
+                                   uint32_t typeIndex) {
+  const wasm::FuncType& ft = mc_.wasm.types[typeIndex];
+  std::vector<Value*> args{context};
+  // Validation made the callee's results this function's: the same registers, or the caller's
+  // own result slots passed on.
+  if (resultsPtr_) args.push_back(resultsPtr_);
+  auto params = popN(ft.params.size());
+  args.insert(args.end(), params.begin(), params.end());
+  ::llvm::CallInst* call = mc_.callWasm(b_, type, callee, args);
+  call->setTailCallKind(::llvm::CallInst::TCK_MustTail);
+  if (type->getReturnType()->isVoidTy()) {
+    b_.CreateRetVoid();
+  } else {
+    b_.CreateRet(call);
+  }
+  markUnreachable();
+}
+
+std::pair<Value*, Value*> FunctionEmitter::directCallee(uint32_t funcIndex) {
+  if (funcIndex >= mc_.wasm.numImportedFuncs) {
+    return {mc_.definedFunctions[funcIndex - mc_.wasm.numImportedFuncs], vmctx_};
+  }
+  uint32_t slot = mc_.offsets.importedFunc(funcIndex);
+  return {loadVmctx(slot, mc_.ptr), loadVmctx(slot + 8, mc_.ptr)};
+}
+
+std::pair<Value*, Value*> FunctionEmitter::indirectCallee(uint32_t typeIndex,
+                                                          uint32_t tableIndex) {
+  Value* index = b_.CreateZExt(pop(), mc_.i64);
+  Value* table = loadVmctx(mc_.offsets.table(tableIndex), mc_.ptr);
+  Value* size = b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(mc_.i8, table, 8));
+  trapIf(b_.CreateICmpUGE(index, size), vm::TrapCode::UndefinedElement);
+  Value* elements = b_.CreateLoad(mc_.ptr, table);
+  Value* ref = b_.CreateLoad(mc_.ptr, b_.CreateInBoundsGEP(mc_.ptr, elements, index));
+  trapIf(b_.CreateIsNull(ref), vm::TrapCode::UninitializedElement);
+  Value* actual = b_.CreateLoad(mc_.i32, b_.CreateConstInBoundsGEP1_64(mc_.i8, ref, 16));
+  Value* expected = loadVmctx(mc_.offsets.typeId(typeIndex), mc_.i32);
+  trapIf(b_.CreateICmpNE(actual, expected), vm::TrapCode::IndirectCallTypeMismatch);
+  Value* code = b_.CreateLoad(mc_.ptr, ref);
+  Value* context = b_.CreateLoad(mc_.ptr, b_.CreateConstInBoundsGEP1_64(mc_.i8, ref, 8));
+  return {code, context};
 }
 
 bool FunctionEmitter::emitControl(const wasm::Instr& in) {
@@ -222,35 +294,28 @@ bool FunctionEmitter::emitControl(const wasm::Instr& in) {
       branchTo(ctrl_.front());
       markUnreachable();
       return true;
-    case Opcode::Call: {
+    case Opcode::Call:
+    case Opcode::ReturnCall: {
       uint32_t typeIndex = mc_.wasm.funcTypeIndex(in.index);
       auto* type = mc_.functionType(mc_.wasm.types[typeIndex]);
-      if (in.index >= mc_.wasm.numImportedFuncs) {
-        emitCall(type, mc_.definedFunctions[in.index - mc_.wasm.numImportedFuncs], vmctx_,
-                 typeIndex);
-      } else {
-        uint32_t slot = mc_.offsets.importedFunc(in.index);
-        Value* code = loadVmctx(slot, mc_.ptr);
-        Value* context = loadVmctx(slot + 8, mc_.ptr);
+      auto [code, context] = directCallee(in.index);
+      if (in.op == Opcode::Call) {
         emitCall(type, code, context, typeIndex);
+      } else {
+        emitTailCall(type, code, context, typeIndex);
       }
       return true;
     }
-    case Opcode::CallIndirect: {
+    case Opcode::CallIndirect:
+    case Opcode::ReturnCallIndirect: {
       uint32_t typeIndex = in.index;
-      Value* index = b_.CreateZExt(pop(), mc_.i64);
-      Value* table = loadVmctx(mc_.offsets.table(in.index2), mc_.ptr);
-      Value* size = b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(mc_.i8, table, 8));
-      trapIf(b_.CreateICmpUGE(index, size), vm::TrapCode::UndefinedElement);
-      Value* elements = b_.CreateLoad(mc_.ptr, table);
-      Value* ref = b_.CreateLoad(mc_.ptr, b_.CreateInBoundsGEP(mc_.ptr, elements, index));
-      trapIf(b_.CreateIsNull(ref), vm::TrapCode::UninitializedElement);
-      Value* actual = b_.CreateLoad(mc_.i32, b_.CreateConstInBoundsGEP1_64(mc_.i8, ref, 16));
-      Value* expected = loadVmctx(mc_.offsets.typeId(typeIndex), mc_.i32);
-      trapIf(b_.CreateICmpNE(actual, expected), vm::TrapCode::IndirectCallTypeMismatch);
-      Value* code = b_.CreateLoad(mc_.ptr, ref);
-      Value* context = b_.CreateLoad(mc_.ptr, b_.CreateConstInBoundsGEP1_64(mc_.i8, ref, 8));
-      emitCall(mc_.functionType(mc_.wasm.types[typeIndex]), code, context, typeIndex);
+      auto* type = mc_.functionType(mc_.wasm.types[typeIndex]);
+      auto [code, context] = indirectCallee(typeIndex, in.index2);
+      if (in.op == Opcode::CallIndirect) {
+        emitCall(type, code, context, typeIndex);
+      } else {
+        emitTailCall(type, code, context, typeIndex);
+      }
       return true;
     }
     case Opcode::Drop: {

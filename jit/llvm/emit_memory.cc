@@ -1,8 +1,27 @@
 // Memory family: loads and stores (base + zext(address) + offset, no bounds check: a 32-bit
 // memory reserves 8 GiB so every access that leaves the memory faults in the guard region),
-// memory.size from VMContext, memory.grow and the bulk operations through libcalls.
+// memory.size from VMContext, memory.grow and the bulk operations through libcalls, each on the
+// memory its immediate names (multi-memory).
+//
+// Memory 0 keeps the fast path: its base sits in the VMContext header and is loaded once in the
+// prologue. Another memory's base is read through VMContext::memories[i] (its VMMemory) once per
+// function, in the entry block, on first use: 32-bit memories never move, growth only changes
+// their size.
 //
 // Accesses claim alignment 1: wasm's alignment is a hint and a wrong hint must not fault.
+//
+// Decision (dead loads): an out-of-bounds load must trap even when its value is never used, but
+// to LLVM a plain load has no side effect, so `(drop (i32.load ...))` (directly or after
+// inlining) would be deleted and the fault with it. Marking loads volatile (WasmEdge, Wasmer)
+// keeps them but also stops GVN, LICM and load combining. Instead every load's value feeds an
+// empty `asm sideeffect` declared to touch only inaccessible memory: as a writer it is never
+// dead (also not to -O0 instruction selection, which drops memory(none) calls), so neither is
+// the load, and as it cannot alias linear memory or the VMContext, loads stay free to be
+// merged, forwarded and hoisted. The cost is a register for the value (a load can no longer
+// fold into an ALU operand), and loops that hold one are not auto-vectorized. Found by the
+// differential test against Wasmtime (test/scripts/differential_exec.py).
+#include <llvm/IR/InlineAsm.h>
+
 #include <cstddef>
 
 #include "jit/llvm/function_emitter.h"
@@ -14,18 +33,49 @@ using ::llvm::Type;
 using ::llvm::Value;
 using wasm::Opcode;
 
-Value* FunctionEmitter::memoryBase() { return memBase_; }
+Value* FunctionEmitter::memoryBase(uint32_t memory) {
+  if (memory == 0) return memBase_;
+  if (otherMemBases_.size() < memory) otherMemBases_.resize(memory, nullptr);
+  Value*& base = otherMemBases_[memory - 1];
+  if (!base) {
+    ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
+    ::llvm::BasicBlock& entry = fn_->getEntryBlock();
+    b_.SetInsertPoint(&entry, entry.getFirstInsertionPt());
+    Value* vmMemory = loadVmctx(mc_.offsets.memory(memory), mc_.ptr);
+    static_assert(offsetof(vm::VMMemory, base) == 0);
+    base = b_.CreateLoad(mc_.ptr, vmMemory);
+  }
+  return base;
+}
 
 Value* FunctionEmitter::memoryAddress(const wasm::MemArg& mem, Value* index) {
   Value* offset = b_.CreateZExt(index, mc_.i64);
   if (mem.offset != 0) offset = b_.CreateAdd(offset, constI64(mem.offset));
-  return b_.CreateGEP(mc_.i8, memoryBase(), offset);
+  return b_.CreateGEP(mc_.i8, memoryBase(mem.memory), offset);
+}
+
+Value* FunctionEmitter::loadMemory(Type* type, Value* addr) {
+  Value* v = b_.CreateAlignedLoad(type, addr, ::llvm::Align(1));
+  // "r" for integers, "x" (an SSE register) for floats and vectors: no move between the two.
+  // 64-bit vectors (the narrow loads of v128.load8x8_s etc.) are no legal asm operand type;
+  // they pass as a double.
+  Value* operand = v;
+  if (type->isVectorTy() && type->getPrimitiveSizeInBits() == 64) {
+    operand = b_.CreateBitCast(v, mc_.f64);
+  }
+  const char* constraint = operand->getType()->isIntegerTy() ? "r" : "x";
+  auto* asmType = ::llvm::FunctionType::get(mc_.voidTy, {operand->getType()}, false);
+  auto* keep = ::llvm::InlineAsm::get(asmType, "", constraint, /*hasSideEffects=*/true);
+  ::llvm::CallInst* use = b_.CreateCall(asmType, keep, {operand});
+  use->setDoesNotThrow();
+  use->setMemoryEffects(::llvm::MemoryEffects::inaccessibleMemOnly());
+  return v;
 }
 
 bool FunctionEmitter::emitMemory(const wasm::Instr& in) {
   auto load = [&](Type* memType, Type* result, bool signExtend) {
     Value* addr = memoryAddress(in.mem, pop());
-    Value* v = b_.CreateAlignedLoad(memType, addr, ::llvm::Align(1));
+    Value* v = loadMemory(memType, addr);
     if (memType != result) v = signExtend ? b_.CreateSExt(v, result) : b_.CreateZExt(v, result);
     push(v);
   };
@@ -106,9 +156,9 @@ bool FunctionEmitter::emitMemory(const wasm::Instr& in) {
       Value* size =
           in.index == 0
               ? loadVmctx(vm::kOffsetMemory0Size, mc_.i64)
-              : b_.CreateLoad(mc_.i64,
-                              b_.CreateConstInBoundsGEP1_64(
-                                  mc_.i8, loadVmctx(mc_.offsets.memory(in.index), mc_.ptr), 8));
+              : b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(
+                                           mc_.i8, loadVmctx(mc_.offsets.memory(in.index), mc_.ptr),
+                                           offsetof(vm::VMMemory, size)));
       push(b_.CreateTrunc(b_.CreateLShr(size, 16), mc_.i32));
       return true;
     }

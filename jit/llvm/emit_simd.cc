@@ -40,19 +40,19 @@ bool FunctionEmitter::emitSimdMemory(const wasm::Instr& in) {
   auto extendLoad = [&](unsigned lanes, ::llvm::IntegerType* lane, bool isSigned) {
     Value* addr = memoryAddress(in.mem, pop());
     auto* narrow = FixedVectorType::get(lane, lanes);
-    Value* v = b_.CreateAlignedLoad(narrow, addr, ::llvm::Align(1));
+    Value* v = loadMemory(narrow, addr);
     auto* wide =
         FixedVectorType::get(::llvm::IntegerType::get(mc_.ctx, lane->getBitWidth() * 2), lanes);
     push(toV128(isSigned ? b_.CreateSExt(v, wide) : b_.CreateZExt(v, wide)));
   };
   auto splatLoad = [&](::llvm::IntegerType* lane) {
     Value* addr = memoryAddress(in.mem, pop());
-    Value* v = b_.CreateAlignedLoad(lane, addr, ::llvm::Align(1));
+    Value* v = loadMemory(lane, addr);
     push(toV128(b_.CreateVectorSplat(128 / lane->getBitWidth(), v)));
   };
   auto zeroLoad = [&](::llvm::IntegerType* lane) {
     Value* addr = memoryAddress(in.mem, pop());
-    Value* v = b_.CreateAlignedLoad(lane, addr, ::llvm::Align(1));
+    Value* v = loadMemory(lane, addr);
     auto* vt = FixedVectorType::get(lane, 128 / lane->getBitWidth());
     push(toV128(b_.CreateInsertElement(::llvm::Constant::getNullValue(vt), v, uint64_t{0})));
   };
@@ -60,7 +60,7 @@ bool FunctionEmitter::emitSimdMemory(const wasm::Instr& in) {
     auto* vt = FixedVectorType::get(lane, 128 / lane->getBitWidth());
     Value* vec = asVec(pop(), vt);
     Value* addr = memoryAddress(in.mem, pop());
-    Value* v = b_.CreateAlignedLoad(lane, addr, ::llvm::Align(1));
+    Value* v = loadMemory(lane, addr);
     push(toV128(b_.CreateInsertElement(vec, v, uint64_t{in.lane})));
   };
   auto laneStore = [&](::llvm::IntegerType* lane) {
@@ -72,7 +72,7 @@ bool FunctionEmitter::emitSimdMemory(const wasm::Instr& in) {
   switch (in.op) {
     case Opcode::V128Load: {
       Value* addr = memoryAddress(in.mem, pop());
-      push(b_.CreateAlignedLoad(mc_.v128, addr, ::llvm::Align(1)));
+      push(loadMemory(mc_.v128, addr));
       return true;
     }
     case Opcode::V128Store: {

@@ -1,7 +1,10 @@
-// FunctionEmitter: prologue (locals, stack-overflow check, epoch check), the instruction loop that
-// dispatches each opcode to its family's emitter, and the helpers every family shares (operand
-// stack, VMContext loads, libcalls, traps).
+// FunctionEmitter: prologue (locals, stack-overflow check, epoch and fuel checks), the instruction
+// loop that gives each instruction its debug location (its wasm offset, for backtraces) and
+// dispatches it to its family's emitter, and the helpers every family shares (operand stack,
+// VMContext loads, libcalls, traps).
 #include "jit/llvm/function_emitter.h"
+
+#include <llvm/IR/DebugInfoMetadata.h>
 
 #include <cstddef>
 
@@ -14,6 +17,39 @@ namespace wcr::jit::llvm {
 
 using ::llvm::BasicBlock;
 using ::llvm::Value;
+
+namespace {
+
+// Whether an instruction's machine code can show up in a trap backtrace, so that it needs its
+// debug location (line = wasm offset, debug_info.h): a memory access (a fault's pc), a call or
+// a libcall (a return address), and anything not known to be pure. Numeric, variable and
+// structured-control instructions cannot (their traps are explicit checks, which pass their
+// offset to Libcalls::trapAt), and leaving them without a location keeps the line table less
+// than half as big. Decided by immediate kind, so that new instruction kinds get a location.
+bool appearsInBacktraces(wasm::Opcode op) {
+  switch (wasm::info(op).imm) {
+    case wasm::ImmKind::None:
+    case wasm::ImmKind::BlockType:
+    case wasm::ImmKind::Label:
+    case wasm::ImmKind::BrTable:
+    case wasm::ImmKind::Local:
+    case wasm::ImmKind::Global:
+    case wasm::ImmKind::I32:
+    case wasm::ImmKind::I64:
+    case wasm::ImmKind::F32:
+    case wasm::ImmKind::F64:
+    case wasm::ImmKind::V128:
+    case wasm::ImmKind::Lane:
+    case wasm::ImmKind::Shuffle:
+    case wasm::ImmKind::HeapType:
+    case wasm::ImmKind::SelectT:
+      return false;
+    default:
+      return true;
+  }
+}
+
+}  // namespace
 
 FunctionEmitter::FunctionEmitter(ModuleContext& mc, uint32_t definedIndex)
     : mc_(mc),
@@ -30,15 +66,24 @@ absl::Status FunctionEmitter::emit() {
   BasicBlock* entry = BasicBlock::Create(mc_.ctx, "entry", fn_);
   b_.SetInsertPoint(entry);
   vmctx_ = fn_->getArg(0);
+  // Backtraces (debug_info.h): an instruction's debug location is its wasm offset (see
+  // appearsInBacktraces); prologue code belongs to no instruction (line 0). trapOffset_: see
+  // trapBlock().
+  ::llvm::DISubprogram* debugScope = fn_->getSubprogram();
+  if (debugScope) b_.SetCurrentDebugLocation(::llvm::DILocation::get(mc_.ctx, 0, 0, debugScope));
+  trapOffset_ = b_.CreateAlloca(mc_.i32, nullptr, "trap.offset");
+  b_.CreateStore(constI32(vm::kUnknownWasmOffset), trapOffset_);
 
   // Locals live in allocas; mem2reg turns them into SSA values.
+  const unsigned firstParam = ModuleContext::firstParamArg(type_);
+  if (firstParam == 2) resultsPtr_ = fn_->getArg(1);
   localTypes_ = type_.params;
   for (auto& [count, t] : locals->runs) localTypes_.insert(localTypes_.end(), count, t);
   for (size_t i = 0; i < localTypes_.size(); ++i) {
     Type* t = mc_.valType(localTypes_[i]);
     auto* slot = b_.CreateAlloca(t);
     locals_.push_back(slot);
-    b_.CreateStore(i < type_.params.size() ? static_cast<Value*>(fn_->getArg(i + 1))
+    b_.CreateStore(i < type_.params.size() ? static_cast<Value*>(fn_->getArg(firstParam + i))
                                            : ::llvm::Constant::getNullValue(t),
                    slot);
   }
@@ -50,6 +95,7 @@ absl::Status FunctionEmitter::emit() {
   trapIf(b_.CreateICmpULT(sp, loadVmctx(vm::kOffsetStackLimit, mc_.i64)),
          vm::TrapCode::StackOverflow);
   if (mc_.options.epochInterruption) checkEpoch();
+  if (mc_.options.fuel) checkFuel();
 
   ControlFrame body;
   body.kind = ControlFrame::Kind::Function;
@@ -85,7 +131,21 @@ absl::Status FunctionEmitter::emit() {
           continue;
       }
     }
-    if (mc_.options.fuel) chargeFuel(in.op);
+    instrOffset_ = static_cast<uint32_t>(in.offset);
+    if (debugScope) {
+      b_.SetCurrentDebugLocation(
+          appearsInBacktraces(in.op)
+              ? ::llvm::DebugLoc(::llvm::DILocation::get(mc_.ctx, instrOffset_, 0, debugScope))
+              : ::llvm::DebugLoc());
+    }
+    if (mc_.options.fuel) {
+      // An else/end reached from dead code starts a new path: nothing before it ran.
+      if (reachable_) {
+        chargeFuel(in.op);
+      } else {
+        pendingFuel_ = 0;
+      }
+    }
     bool handled = wasm::info(in.op).prefix == 0xFD
                        ? emitSimdMemory(in) || emitSimd(in)
                        : emitControl(in) || emitVariable(in) || emitMemory(in) || emitTable(in) ||
@@ -95,6 +155,7 @@ absl::Status FunctionEmitter::emit() {
           absl::StrCat("func ", mc_.wasm.numImportedFuncs + definedIndex_,
                        ": no LLVM lowering for ", std::string(wasm::info(in.op).name)));
     }
+    if (in.op == wasm::Opcode::Loop && mc_.options.fuel) checkFuel();  // in the loop header
   }
   return absl::OkStatus();
 }
@@ -123,22 +184,35 @@ Value* FunctionEmitter::libcall(size_t offset, Type* result, std::vector<Type*> 
   return b_.CreateCall(type, fnPtr, args);
 }
 
+// One trap block per trap code serves all of a function's checks; the offset of the instruction
+// that branches to it travels in trapOffset_, stored before each branch (mem2reg turns the slot
+// into a phi of constants, so the checks' fast paths do not change) and passed to
+// Libcalls::trapAt. `nomerge` keeps the code generator from folding trap calls of different
+// functions (after inlining) into one, which would blur the pc's inline frames.
 BasicBlock* FunctionEmitter::trapBlock(vm::TrapCode code) {
   auto& slot = trapBlocks_[static_cast<size_t>(code)];
   if (slot) return slot;
   slot = BasicBlock::Create(mc_.ctx, "trap", fn_);
   ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
   b_.SetInsertPoint(slot);
-  auto* call =
-      ::llvm::cast<::llvm::CallInst>(libcall(offsetof(vm::Libcalls, trap), mc_.voidTy, {mc_.i32},
-                                             {constI32(static_cast<uint32_t>(code))}));
+  Value* offset = b_.CreateLoad(mc_.i32, trapOffset_);
+  auto* call = ::llvm::cast<::llvm::CallInst>(
+      libcall(offsetof(vm::Libcalls, trapAt), mc_.voidTy, {mc_.i32, mc_.i32},
+              {constI32(static_cast<uint32_t>(code)), offset}));
   call->setDoesNotReturn();
+  call->addFnAttr(::llvm::Attribute::NoMerge);
+  // Whatever instruction made the block, the call needs a location in this function's scope:
+  // its return address must resolve to this function's inline frame once it is inlined.
+  if (::llvm::DISubprogram* scope = fn_->getSubprogram()) {
+    call->setDebugLoc(::llvm::DILocation::get(mc_.ctx, 0, 0, scope));
+  }
   b_.CreateUnreachable();
   return slot;
 }
 
 void FunctionEmitter::trapIf(Value* cond, vm::TrapCode code) {
   BasicBlock* cont = BasicBlock::Create(mc_.ctx, "cont", fn_);
+  b_.CreateStore(constI32(instrOffset_), trapOffset_);
   auto* br = b_.CreateCondBr(cond, trapBlock(code), cont);
   // Traps are cold.
   br->setMetadata(::llvm::LLVMContext::MD_prof,
@@ -146,13 +220,32 @@ void FunctionEmitter::trapIf(Value* cond, vm::TrapCode code) {
   b_.SetInsertPoint(cont);
 }
 
-void FunctionEmitter::trapHere(vm::TrapCode code) { b_.CreateBr(trapBlock(code)); }
+void FunctionEmitter::trapHere(vm::TrapCode code) {
+  b_.CreateStore(constI32(instrOffset_), trapOffset_);
+  b_.CreateBr(trapBlock(code));
+}
 
-// Fuel: every instruction costs 1. Costs accumulate over straight-line code and are subtracted
-// from VMContext::fuel before each control instruction (so a loop pays for its body on every
-// iteration); running out traps with OutOfFuel.
+// Fuel (jit/vm/interrupt.h): every instruction costs 1 except those that generate no code or
+// only structure (nop, drop, block, loop, else, end, return, unreachable cost 0, as in
+// Wasmtime). Costs accumulate over straight-line code and are subtracted from VMContext::fuel
+// before each control instruction, so every path pays for what it ran (a loop for its body on
+// every iteration). checkFuel(), at function entries and loop headers, traps once the fuel went
+// below zero: every unbounded run passes one of them again and again, and the code between two
+// of them is straight-line or acyclic, so the overshoot is bounded.
 void FunctionEmitter::chargeFuel(wasm::Opcode op) {
-  ++pendingFuel_;
+  switch (op) {
+    case wasm::Opcode::Nop:
+    case wasm::Opcode::Drop:
+    case wasm::Opcode::Block:
+    case wasm::Opcode::Loop:
+    case wasm::Opcode::Else:
+    case wasm::Opcode::End:
+    case wasm::Opcode::Return:
+    case wasm::Opcode::Unreachable:
+      break;
+    default:
+      ++pendingFuel_;
+  }
   switch (op) {
     case wasm::Opcode::Block:
     case wasm::Opcode::Loop:
@@ -165,15 +258,21 @@ void FunctionEmitter::chargeFuel(wasm::Opcode op) {
     case wasm::Opcode::Return:
     case wasm::Opcode::Call:
     case wasm::Opcode::CallIndirect:
+    case wasm::Opcode::ReturnCall:
+    case wasm::Opcode::ReturnCallIndirect:
       break;
     default:
       return;
   }
+  if (pendingFuel_ == 0) return;
   Value* slot = vmctxAddr(vm::kOffsetFuel);
-  Value* fuel = b_.CreateSub(b_.CreateLoad(mc_.i64, slot), constI64(pendingFuel_));
-  b_.CreateStore(fuel, slot);
+  b_.CreateStore(b_.CreateSub(b_.CreateLoad(mc_.i64, slot), constI64(pendingFuel_)), slot);
   pendingFuel_ = 0;
-  trapIf(b_.CreateICmpSLT(fuel, constI64(0)), vm::TrapCode::OutOfFuel);
+}
+
+void FunctionEmitter::checkFuel() {
+  trapIf(b_.CreateICmpSLT(loadVmctx(vm::kOffsetFuel, mc_.i64), constI64(0)),
+         vm::TrapCode::OutOfFuel);
 }
 
 void FunctionEmitter::checkEpoch() {

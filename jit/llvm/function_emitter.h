@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -60,6 +61,14 @@ class FunctionEmitter {
   void markUnreachable();
   void emitReturnFromPhis(ControlFrame& frame);
   void emitCall(::llvm::FunctionType* type, Value* callee, Value* context, uint32_t typeIndex);
+  // return_call*: a `musttail` call that returns the callee's results as this function's.
+  void emitTailCall(::llvm::FunctionType* type, Value* callee, Value* context,
+                    uint32_t typeIndex);
+  // The callee of a wasm call to function `funcIndex`: code and the context to pass.
+  std::pair<Value*, Value*> directCallee(uint32_t funcIndex);
+  // call_indirect's checks (undefined element, null, signature), then the element's code and
+  // context. Pops the element index.
+  std::pair<Value*, Value*> indirectCallee(uint32_t typeIndex, uint32_t tableIndex);
   ::llvm::PHINode* makePhi(::llvm::BasicBlock* block, wasm::ValType t);
   ControlFrame& frameAt(uint32_t depth) { return ctrl_[ctrl_.size() - 1 - depth]; }
 
@@ -83,10 +92,13 @@ class FunctionEmitter {
   ::llvm::BasicBlock* trapBlock(vm::TrapCode code);
   void checkEpoch();
   void chargeFuel(wasm::Opcode op);
+  void checkFuel();
 
   // Memory helpers (emit_memory.cc).
   Value* memoryAddress(const wasm::MemArg& mem, Value* index);
-  Value* memoryBase();
+  // A load from linear memory that LLVM may optimize but never delete (emit_memory.cc).
+  Value* loadMemory(Type* type, Value* addr);
+  Value* memoryBase(uint32_t memory);
 
   // Float helpers (emit_numeric.cc).
   Value* canonicalizeNaN(Value* v);
@@ -108,6 +120,8 @@ class FunctionEmitter {
   ::llvm::IRBuilder<> b_;
   Value* vmctx_ = nullptr;
   Value* memBase_ = nullptr;  // memory 0's base, loaded once: 32-bit memories never move
+  std::vector<Value*> otherMemBases_;  // memories 1.., loaded in the entry block on first use
+  Value* resultsPtr_ = nullptr;        // where results go when returned through a pointer
   std::vector<::llvm::AllocaInst*> locals_;
   std::vector<wasm::ValType> localTypes_;
   std::vector<Value*> stack_;
@@ -115,6 +129,8 @@ class FunctionEmitter {
   bool reachable_ = true;
   uint32_t deadDepth_ = 0;    // blocks opened inside unreachable code
   uint64_t pendingFuel_ = 0;  // instructions not yet charged
+  uint32_t instrOffset_ = vm::kUnknownWasmOffset;  // the instruction being emitted (its offset)
+  ::llvm::AllocaInst* trapOffset_ = nullptr;        // the offset passed to Libcalls::trapAt
   std::array<::llvm::BasicBlock*, 16> trapBlocks_{};
 };
 

@@ -103,6 +103,12 @@ absl::StatusOr<std::unique_ptr<::llvm::TargetMachine>> JitEngine::hostTargetMach
   auto jtmb = orc::JITTargetMachineBuilder::detectHost();
   if (!jtmb) return toStatus(jtmb.takeError(), "detecting the host target");
   jtmb->setCodeGenOptLevel(codeGenLevel(optLevel));
+  // Small code model and PIC, as LLJIT configures JITLink targets (a JIT target machine defaults
+  // to the large model on x86-64): wasm calls wasm with direct calls, not movabs + call *reg;
+  // JITLink adds stubs for what lies beyond +-2 GiB. Direct calls also keep tailcc's callee-pop
+  // returns (module_context.h) cheap.
+  jtmb->setCodeModel(::llvm::CodeModel::Small);
+  jtmb->setRelocationModel(::llvm::Reloc::PIC_);
   auto tm = jtmb->createTargetMachine();
   if (!tm) return toStatus(tm.takeError(), "creating the target machine");
   return std::move(*tm);

@@ -15,11 +15,13 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "jit/llvm/debug_info.h"
 #include "jit/llvm/function_emitter.h"
 #include "jit/llvm/jit_engine.h"
 #include "jit/llvm/module_context.h"
 #include "jit/llvm/object_cache.h"
 #include "jit/llvm/optimizer.h"
+#include "jit/llvm/pipeline.h"
 
 namespace wcr::jit::llvm {
 
@@ -40,12 +42,22 @@ class LlvmCompiledCode : public vm::CompiledCode {
   }
   void* hostCallTrampoline(uint32_t typeIndex) const override { return hostCalls_.at(typeIndex); }
   absl::Span<const vm::CodeRange> codeRanges() const override { return engine_->codeRanges(); }
+  bool loadedFromCache() const override { return fromCache_; }
+  void setLoadedFromCache() { fromCache_ = true; }
+  std::vector<vm::WasmCodeFrame> wasmFramesAt(uintptr_t pc) const override {
+    return symbolizer_ ? symbolizer_->framesAt(pc) : std::vector<vm::WasmCodeFrame>{};
+  }
+  void setSymbolizer(std::unique_ptr<WasmSymbolizer> symbolizer) {
+    symbolizer_ = std::move(symbolizer);
+  }
 
  private:
   std::unique_ptr<JitEngine> engine_;
   std::vector<void*> functions_;
   std::vector<void*> entries_;
   std::vector<void*> hostCalls_;
+  bool fromCache_ = false;
+  std::unique_ptr<WasmSymbolizer> symbolizer_;  // trap backtraces; owns the objects
 };
 
 class LlvmCompiler : public vm::Compiler {
@@ -73,19 +85,26 @@ absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> compileBatch(
     auto* fn =
         ::llvm::Function::Create(mc.functionType(wasm.types[wasm.functions[i].typeIndex]),
                                  ::llvm::Function::ExternalLinkage, definedFunctionName(i), module);
+    // tailcc: return_call is a guaranteed tail call (module_context.h).
+    fn->setCallingConv(kWasmCallingConv);
     // No C++ exception crosses wasm frames; traps unwind with longjmp.
     fn->setDoesNotThrow();
     // Keep LLVM from turning loops into libc calls, whose faults would not map to wasm traps.
     fn->addFnAttr("no-builtins");
-    // Recursion must exhaust the stack (the prologue check), not become a loop.
+    // Recursion must exhaust the stack (the prologue check), not become a loop; return_call's
+    // `musttail` calls are exempt.
     fn->addFnAttr("disable-tail-calls", "true");
     mc.definedFunctions.push_back(fn);
   }
+  // Trap backtraces: line tables (line = wasm offset) and frame pointers (debug_info.h).
+  WasmDebugInfo debugInfo(module);
+  for (uint32_t i = begin; i < end; ++i) debugInfo.attach(*mc.definedFunctions[i]);
   for (uint32_t i = begin; i < end; ++i) {
     FunctionEmitter emitter(mc, i);
     if (auto st = emitter.emit(); !st.ok()) return st;
   }
   if (withTrampolines) emitTrampolines(mc);
+  debugInfo.finalize();
 
   // Debugging aid: WCR_LLVM_DUMP=1 prints the unoptimized IR.
   if (const char* dump = std::getenv("WCR_LLVM_DUMP"); dump && dump[0] == '1') {
@@ -100,12 +119,6 @@ absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> compileBatch(
   return JitEngine::emitObject(module, **tm);
 }
 
-absl::StatusOr<std::vector<std::unique_ptr<::llvm::MemoryBuffer>>> compileObjects(
-    const wasm::Module& wasm, const vm::CompileOptions& options);
-absl::StatusOr<std::shared_ptr<vm::CompiledCode>> link(
-    const wasm::Module& wasm, const vm::CompileOptions& options,
-    std::vector<std::unique_ptr<::llvm::MemoryBuffer>> buffers);
-
 // Batches of about kBatchBytes of function bodies: small modules stay one batch (and keep
 // inlining across all their functions), big ones spread over the cores.
 constexpr size_t kBatchBytes = 64 * 1024;
@@ -118,13 +131,18 @@ absl::StatusOr<std::shared_ptr<vm::CompiledCode>> LlvmCompiler::compile(
   if (cacheKey) cached = loadCachedObjects(options.cacheDir, *cacheKey);
   if (cached) {
     // A damaged entry that does not link is recompiled (and overwritten) below.
-    if (auto code = link(wasm, options, std::move(*cached)); code.ok()) return code;
+    if (auto code = link(wasm, options, std::move(*cached)); code.ok()) {
+      static_cast<LlvmCompiledCode&>(**code).setLoadedFromCache();
+      return code;
+    }
   }
   auto compiled = compileObjects(wasm, options);
   if (!compiled.ok()) return compiled.status();
   if (cacheKey) storeCachedObjects(options.cacheDir, *cacheKey, *compiled);
   return link(wasm, options, std::move(*compiled));
 }
+
+}  // namespace
 
 absl::StatusOr<std::vector<std::unique_ptr<::llvm::MemoryBuffer>>> compileObjects(
     const wasm::Module& wasm, const vm::CompileOptions& options) {
@@ -179,17 +197,21 @@ absl::StatusOr<std::shared_ptr<vm::CompiledCode>> link(
   for (uint32_t t = 0; t < wasm.types.size(); ++t) names.push_back(entryTrampolineName(t));
   for (uint32_t t = 0; t < wasm.types.size(); ++t) names.push_back(hostTrampolineName(t));
   std::vector<void*> addresses;
-  auto engine = JitEngine::create(std::move(buffers), options.optLevel, names, addresses);
+  // The symbolizer keeps the objects for trap backtraces; the JIT links views of them.
+  auto symbolizer = std::make_unique<WasmSymbolizer>(std::move(buffers));
+  auto engine =
+      JitEngine::create(symbolizer->objectViews(), options.optLevel, names, addresses);
   if (!engine.ok()) return engine.status();
   size_t nf = wasm.functions.size(), nt = wasm.types.size();
   std::vector<void*> functions(addresses.begin(), addresses.begin() + nf);
   std::vector<void*> entries(addresses.begin() + nf, addresses.begin() + nf + nt);
   std::vector<void*> hostCalls(addresses.begin() + nf + nt, addresses.end());
-  return std::make_shared<LlvmCompiledCode>(std::move(*engine), std::move(functions),
-                                            std::move(entries), std::move(hostCalls));
+  symbolizer->setFunctionAddresses(functions);
+  auto code = std::make_shared<LlvmCompiledCode>(std::move(*engine), std::move(functions),
+                                                 std::move(entries), std::move(hostCalls));
+  code->setSymbolizer(std::move(symbolizer));
+  return code;
 }
-
-}  // namespace
 
 std::unique_ptr<vm::Compiler> createLlvmCompiler() { return std::make_unique<LlvmCompiler>(); }
 

@@ -1,4 +1,4 @@
-// ModuleContext: LLVM types of wasm values and signatures.
+// ModuleContext: LLVM types of wasm values and signatures, calls with the wasm calling convention.
 #include "jit/llvm/module_context.h"
 
 #include "absl/strings/str_cat.h"
@@ -53,7 +53,7 @@ Type* ModuleContext::valType(wasm::ValType t) const {
 }
 
 Type* ModuleContext::resultType(const std::vector<wasm::ValType>& results) const {
-  if (results.empty()) return voidTy;
+  if (results.empty() || returnsThroughPointer(results)) return voidTy;
   if (results.size() == 1) return valType(results[0]);
   std::vector<Type*> fields;
   for (auto r : results) fields.push_back(valType(r));
@@ -62,9 +62,20 @@ Type* ModuleContext::resultType(const std::vector<wasm::ValType>& results) const
 
 ::llvm::FunctionType* ModuleContext::functionType(const wasm::FuncType& type) const {
   std::vector<Type*> params{ptr};
+  if (returnsThroughPointer(type.results)) params.push_back(ptr);
   for (auto p : type.params) params.push_back(valType(p));
   return ::llvm::FunctionType::get(resultType(type.results), params, false);
 }
+
+::llvm::CallInst* ModuleContext::callWasm(::llvm::IRBuilderBase& b, ::llvm::FunctionType* type,
+                                          ::llvm::Value* callee,
+                                          ::llvm::ArrayRef<::llvm::Value*> args) const {
+  ::llvm::CallInst* call = b.CreateCall(type, callee, args);
+  call->setCallingConv(kWasmCallingConv);
+  return call;
+}
+
+static_assert(kResultSlotBytes == sizeof(vm::ValRaw));
 
 std::string definedFunctionName(uint32_t definedIndex) {
   return absl::StrCat("wasm_func_", definedIndex);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "codegen_id.h"
 #include "jit/llvm/jit_engine.h"
 
 namespace wcr::jit::llvm {
@@ -29,19 +30,24 @@ std::string entryPath(const std::string& dir, const std::string& key) {
 
 }  // namespace
 
+std::optional<std::string> compatibilityFacts(const vm::CompileOptions& options) {
+  auto tm = JitEngine::hostTargetMachine(options.optLevel);
+  if (!tm.ok()) return std::nullopt;
+  return absl::StrCat("opt=", options.optLevel, ";epoch=", options.epochInterruption,
+                      ";fuel=", options.fuel, ";cpu=", (*tm)->getTargetCPU().str(),
+                      ";features=", (*tm)->getTargetFeatureString().str(),
+                      ";triple=", (*tm)->getTargetTriple().str(), ";llvm=", LLVM_VERSION_STRING,
+                      ";wcr=", kWcrVersion, "+", WCR_CODEGEN_ID);
+}
+
 std::optional<std::string> objectCacheKey(const wasm::Module& module,
                                           const vm::CompileOptions& options) {
   if (!module.storage) return std::nullopt;
-  auto tm = JitEngine::hostTargetMachine(options.optLevel);
-  if (!tm.ok()) return std::nullopt;
+  std::optional<std::string> facts = compatibilityFacts(options);
+  if (!facts) return std::nullopt;
   ::llvm::SHA256 sha;
   sha.update(::llvm::ArrayRef<uint8_t>(module.storage->data(), module.storage->size()));
-  std::string facts = absl::StrCat("opt=", options.optLevel, ";epoch=", options.epochInterruption,
-                                   ";fuel=", options.fuel, ";cpu=", (*tm)->getTargetCPU().str(),
-                                   ";features=", (*tm)->getTargetFeatureString().str(),
-                                   ";triple=", (*tm)->getTargetTriple().str(),
-                                   ";llvm=", LLVM_VERSION_STRING, ";wcr=", kWcrVersion);
-  sha.update(::llvm::StringRef(facts));
+  sha.update(::llvm::StringRef(*facts));
   auto digest = sha.final();
   std::string hex;
   for (uint8_t byte : digest) absl::StrAppend(&hex, absl::Hex(byte, absl::kZeroPad2));

@@ -17,6 +17,11 @@ class MemoryBuffer;
 
 namespace wcr::jit::llvm {
 
+// What compiled code depends on besides the wasm bytes: the compile options, the host CPU, its
+// features and triple, and the wcr and LLVM versions ("key=value;..."). nullopt when the host
+// target cannot be detected. Cache keys and precompiled artifacts both carry it.
+std::optional<std::string> compatibilityFacts(const vm::CompileOptions& options);
+
 // nullopt when the module keeps no bytes to hash or the host target cannot be detected.
 std::optional<std::string> objectCacheKey(const wasm::Module& module,
                                           const vm::CompileOptions& options);

@@ -1,9 +1,13 @@
 // Trampolines, one per distinct signature (shared by type indices with equal types):
-//  - entry (host -> wasm): `void(ptr code, ptr ctx, ptr values)` loads the params from the ValRaw
-//    array, calls `code(ctx, params...)` and stores the results back into the array;
-//  - host call (wasm -> host import): `R(ptr hostCtx, params...)` spills the params into a ValRaw
-//    array, calls hostCtx->callback(hostCtx, array) and, on a trap code, calls the trap libcall
-//    found through hostCtx->libcalls; otherwise loads the results from the array.
+//  - entry (host -> wasm, C calling convention): `void(ptr code, ptr ctx, ptr values)` loads the
+//    params from the ValRaw array, calls `code(ctx, params...)` with the wasm calling convention
+//    and stores the results back into the array (a function that returns through a pointer gets
+//    the array itself as its result pointer);
+//  - host call (wasm -> host import, the wasm calling convention, module_context.h): a wasm
+//    function type that spills the params into a ValRaw array, calls
+//    hostCtx->callback(hostCtx, array) (C convention) and, on a trap code, calls the trap libcall
+//    found through hostCtx->libcalls; otherwise loads the results from the array (or copies them
+//    to the caller's result pointer).
 #include <cstddef>
 
 #include "absl/container/flat_hash_map.h"
@@ -19,7 +23,7 @@ using ::llvm::Value;
 
 namespace {
 
-constexpr uint64_t kSlot = sizeof(vm::ValRaw);
+constexpr uint64_t kSlot = kResultSlotBytes;
 
 Value* slotAddr(::llvm::IRBuilder<>& b, ModuleContext& mc, Value* base, size_t i) {
   return b.CreateConstInBoundsGEP1_64(mc.i8, base, i * kSlot);
@@ -31,14 +35,16 @@ Function* emitEntry(ModuleContext& mc, const wasm::FuncType& type, const std::st
   ::llvm::IRBuilder<> b(BasicBlock::Create(mc.ctx, "entry", fn));
   Value* values = fn->getArg(2);
   std::vector<Value*> args{fn->getArg(1)};
+  const bool throughPointer = ModuleContext::returnsThroughPointer(type.results);
+  if (throughPointer) args.push_back(values);  // params are loaded before the callee writes
   for (size_t i = 0; i < type.params.size(); ++i) {
     args.push_back(b.CreateAlignedLoad(mc.valType(type.params[i]), slotAddr(b, mc, values, i),
                                        ::llvm::Align(16)));
   }
-  Value* result = b.CreateCall(mc.functionType(type), fn->getArg(0), args);
-  if (type.results.size() == 1) {
+  Value* result = mc.callWasm(b, mc.functionType(type), fn->getArg(0), args);
+  if (!throughPointer && type.results.size() == 1) {
     b.CreateAlignedStore(result, values, ::llvm::Align(16));
-  } else {
+  } else if (!throughPointer) {
     for (unsigned i = 0; i < type.results.size(); ++i) {
       b.CreateAlignedStore(b.CreateExtractValue(result, {i}), slotAddr(b, mc, values, i),
                            ::llvm::Align(16));
@@ -50,13 +56,16 @@ Function* emitEntry(ModuleContext& mc, const wasm::FuncType& type, const std::st
 
 Function* emitHostCall(ModuleContext& mc, const wasm::FuncType& type, const std::string& name) {
   auto* fn = Function::Create(mc.functionType(type), Function::ExternalLinkage, name, mc.module);
+  fn->setCallingConv(kWasmCallingConv);
   ::llvm::IRBuilder<> b(BasicBlock::Create(mc.ctx, "entry", fn));
   Value* hostCtx = fn->getArg(0);
+  const unsigned firstParam = ModuleContext::firstParamArg(type);
   size_t slots = std::max<size_t>({type.params.size(), type.results.size(), 1});
   auto* array = b.CreateAlloca(::llvm::ArrayType::get(mc.i8, slots * kSlot));
   array->setAlignment(::llvm::Align(16));
   for (size_t i = 0; i < type.params.size(); ++i) {
-    b.CreateAlignedStore(fn->getArg(i + 1), slotAddr(b, mc, array, i), ::llvm::Align(16));
+    b.CreateAlignedStore(fn->getArg(firstParam + i), slotAddr(b, mc, array, i),
+                         ::llvm::Align(16));
   }
   Value* callback = b.CreateLoad(mc.ptr, hostCtx);  // VMHostContext::callback is first
   auto* cbType = ::llvm::FunctionType::get(mc.i32, {mc.ptr, mc.ptr}, false);
@@ -76,6 +85,15 @@ Function* emitHostCall(ModuleContext& mc, const wasm::FuncType& type, const std:
   b.CreateUnreachable();
 
   b.SetInsertPoint(ok);
+  if (ModuleContext::returnsThroughPointer(type.results)) {
+    // Whole 16-byte slots, inline (no libc call from generated code).
+    for (size_t i = 0; i < type.results.size(); ++i) {
+      Value* slot = b.CreateAlignedLoad(mc.v128, slotAddr(b, mc, array, i), ::llvm::Align(16));
+      b.CreateAlignedStore(slot, slotAddr(b, mc, fn->getArg(1), i), ::llvm::Align(16));
+    }
+    b.CreateRetVoid();
+    return fn;
+  }
   std::vector<Value*> results;
   for (size_t i = 0; i < type.results.size(); ++i) {
     results.push_back(b.CreateAlignedLoad(mc.valType(type.results[i]), slotAddr(b, mc, array, i),

@@ -1,13 +1,16 @@
 // The loading interface: what a compiler (jit/llvm) hands to the vm. The vm never names LLVM; it
 // sees compiled code only through CompiledCode, and asks for compilation through Compiler.
 //
-// Calling conventions (all native, C calling convention of the host):
-//  - A wasm function: `R f(void* vmctx, P1, P2, ...)` with i32->i32, i64->i64, f32->float,
-//    f64->double, v128-><16 x i8> vector (LLVM <2 x i64> in registers), funcref/externref->void*.
-//    Multiple results are returned as an LLVM struct (sret as the target ABI decides): host code
-//    never calls a function directly, only through an entry trampoline.
-//  - EntryTrampoline (host->wasm), one per type index: reads the params from values[0..n),
-//    calls `code(ctx, params...)` and writes the results to values[0..m).
+// Calling conventions:
+//  - A wasm function (and a host-call trampoline): `R f(void* vmctx, P1, P2, ...)` with i32->i32,
+//    i64->i64, f32->float, f64->double, v128-><16 x i8> vector (LLVM <2 x i64> in registers),
+//    funcref/externref->void*, in the compiler's own tail-calling convention (LLVM `tailcc`, see
+//    jit/llvm/module_context.h), not the host's C convention: host code never calls a function
+//    directly, only through an entry trampoline. Two results come back as an LLVM struct in
+//    registers; three or more through a pointer to ValRaw slots passed after vmctx
+//    (`void f(void* vmctx, ValRaw* results, P1, ...)`).
+//  - EntryTrampoline (host->wasm, C convention), one per type index: reads the params from
+//    values[0..n), calls `code(ctx, params...)` and writes the results to values[0..m).
 //  - Host functions imported by wasm: the import slot's code is the importing module's
 //    hostCallTrampoline(typeIndex) and its context a VMHostContext*. The trampoline stores the
 //    params into a ValRaw array of max(params, results) slots, calls ctx->callback(ctx, array),
@@ -17,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -55,6 +59,14 @@ struct CodeRange {
   uintptr_t end = 0;
 };
 
+// Added for trap backtraces: a wasm frame at a pc of compiled code, the defined function and the
+// byte offset in the module binary of the instruction the pc was compiled from.
+inline constexpr uint32_t kUnknownWasmOffset = 0xFFFFFFFF;
+struct WasmCodeFrame {
+  uint32_t definedIndex = 0;
+  uint32_t wasmOffset = kUnknownWasmOffset;  // unknown where the code has no line information
+};
+
 class CompiledCode {
  public:
   virtual ~CompiledCode() = default;
@@ -64,12 +76,18 @@ class CompiledCode {
   virtual void* hostCallTrampoline(uint32_t typeIndex) const = 0;
   // Address ranges of the generated code, for mapping faults to traps.
   virtual absl::Span<const CodeRange> codeRanges() const = 0;
+  // True when the code came from the on-disk cache rather than a compilation (for diagnostics).
+  virtual bool loadedFromCache() const { return false; }
+  // The wasm frames at `pc` (a faulting pc, or a return address minus one), innermost first:
+  // several where calls were inlined, none outside wasm functions (trampolines, other code).
+  // Not async-signal-safe: called after a trap has unwound to the host.
+  virtual std::vector<WasmCodeFrame> wasmFramesAt(uintptr_t /*pc*/) const { return {}; }
 };
 
 struct CompileOptions {
   int optLevel = 2;               // 0..3
   bool epochInterruption = false; // check the epoch deadline at function entries and loop headers
-  bool fuel = false;              // count fuel per basic block
+  bool fuel = false;              // charge fuel per instruction, check it at entries and loops
   // Added by jit/llvm: directory of the on-disk object cache (keyed by the wasm bytes, these
   // options, the host CPU and the wcr+LLVM versions); empty disables the cache.
   std::string cacheDir;

@@ -1,6 +1,7 @@
 // Instance creation (linking, allocation, segment initialization, start) and exports.
 #include "jit/vm/instance.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -62,9 +63,29 @@ VMFuncRef* Instance::funcRef(uint32_t funcIndex) const {
 
 void Instance::refreshStackLimit() { field<uintptr_t>(kOffsetStackLimit) = threadStackLimit(); }
 
+void Instance::setEpochDeadline(const EpochCounter& epoch, uint64_t ticksBeyondCurrent) {
+  uint64_t now = epoch.current();
+  uint64_t deadline = ticksBeyondCurrent > std::numeric_limits<uint64_t>::max() - now
+                          ? std::numeric_limits<uint64_t>::max()
+                          : now + ticksBeyondCurrent;
+  // Relaxed atomic stores: code running on another thread may read them at any time.
+  __atomic_store_n(&field<const uint64_t*>(kOffsetEpochPtr), epoch.address(), __ATOMIC_RELAXED);
+  __atomic_store_n(&field<uint64_t>(kOffsetEpochDeadline), deadline, __ATOMIC_RELAXED);
+}
+
+void Instance::setFuel(uint64_t fuel) {
+  auto max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  field<int64_t>(kOffsetFuel) = static_cast<int64_t>(std::min(fuel, max));
+}
+
+uint64_t Instance::fuel() const {
+  int64_t left = field<int64_t>(kOffsetFuel);
+  return left > 0 ? static_cast<uint64_t>(left) : 0;
+}
+
 absl::StatusOr<InstantiationResult> Instance::instantiate(
     std::shared_ptr<const wasm::Module> module, std::shared_ptr<const CompiledCode> code,
-    absl::Span<const Extern> imports, TypeRegistry& types) {
+    absl::Span<const Extern> imports, TypeRegistry& types, const InterruptConfig& interrupts) {
   std::shared_ptr<Instance> instance(new Instance(std::move(module), std::move(code)));
   InstantiationResult result;
   std::string linkError;
@@ -75,6 +96,10 @@ absl::StatusOr<InstantiationResult> Instance::instantiate(
     return result;
   }
   WCR_RETURN_IF_ERROR(instance->allocate(types));
+  if (interrupts.epoch) {
+    instance->setEpochDeadline(*interrupts.epoch, interrupts.epochDeadlineTicks);
+  }
+  if (interrupts.fuel) instance->setFuel(*interrupts.fuel);
   result.instance = instance;
   Trap trap = instance->initialize();
   if (trap.ok()) trap = instance->runStart();
@@ -82,6 +107,8 @@ absl::StatusOr<InstantiationResult> Instance::instantiate(
     result.failure = InstantiationResult::Failure::Trap;
     result.trap = trap.code;
     result.message = std::move(trap.message);
+    result.backtrace = std::move(trap.backtrace);
+    result.omittedFrames = trap.omittedFrames;
   }
   return result;
 }
@@ -149,7 +176,7 @@ absl::Status Instance::link(absl::Span<const Extern> imports, TypeRegistry& type
 absl::Status Instance::allocate(TypeRegistry& types) {
   const wasm::Module& m = *module_;
   const VMOffsets& off = offsets_;
-  retainCodeRanges(*code_);
+  retainCodeRanges(*code_, module_);
   codeRetained_ = true;
 
   field<Instance*>(kOffsetInstance) = this;

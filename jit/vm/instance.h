@@ -2,6 +2,8 @@
 // reads (laid out by VMOffsets), its memories, tables, globals and segments. instantiate() follows
 // the spec's order: check imports, allocate, evaluate globals and element segments, apply active
 // element then data segments (a trap keeps what earlier segments wrote), then run start.
+// Interruption (interrupt.h): an instance's epoch deadline and fuel live in its VMContext; they
+// are set from an InterruptConfig before start runs, and by the setters below afterwards.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include "absl/types/span.h"
 #include "jit/vm/code.h"
 #include "jit/vm/extern.h"
+#include "jit/vm/interrupt.h"
 #include "jit/vm/traps.h"
 #include "jit/vm/type_registry.h"
 #include "jit/vm/vm_offsets.h"
@@ -29,6 +32,8 @@ struct InstantiationResult {
   enum class Failure : uint8_t { None, Link, Trap } failure = Failure::None;
   std::string message;           // Link: what does not match; Trap: the trap's text
   TrapCode trap = TrapCode::None;
+  std::vector<WasmFrame> backtrace;  // Trap: the wasm frames of the start function's trap
+  uint64_t omittedFrames = 0;
   // Set unless the imports did not link. After a trap the instance exists (segments already
   // applied to shared memories and tables stay applied) but should not be used.
   std::shared_ptr<Instance> instance;
@@ -40,7 +45,8 @@ class Instance : public std::enable_shared_from_this<Instance> {
   // names). A non-OK status is a resource or internal failure, not a wasm outcome.
   static absl::StatusOr<InstantiationResult> instantiate(
       std::shared_ptr<const wasm::Module> module, std::shared_ptr<const CompiledCode> code,
-      absl::Span<const Extern> imports, TypeRegistry& types);
+      absl::Span<const Extern> imports, TypeRegistry& types,
+      const InterruptConfig& interrupts = {});
   ~Instance();
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
@@ -70,6 +76,14 @@ class Instance : public std::enable_shared_from_this<Instance> {
 
   // Sets VMContext::stackLimit for the calling thread (done at every host->wasm entry).
   void refreshStackLimit();
+
+  // Interruption; effective only in code compiled with CompileOptions::epochInterruption /
+  // ::fuel. Calls made after the deadline set here trap with "interrupt" once `epoch` advanced
+  // `ticksBeyondCurrent` times (0: at the first check). `epoch` must outlive the instance.
+  void setEpochDeadline(const EpochCounter& epoch, uint64_t ticksBeyondCurrent);
+  // Fuel left for this instance's code (capped at INT64_MAX); 0 once consumed.
+  void setFuel(uint64_t fuel);
+  uint64_t fuel() const;
 
  private:
   Instance(std::shared_ptr<const wasm::Module> module, std::shared_ptr<const CompiledCode> code);

@@ -1,6 +1,8 @@
 // The Libcalls table: bulk memory and table operations with the spec's bounds checks, growth,
-// segment drops, and the trap entry point. A failing check raises its trap with no C++ object
-// alive in the frame (raising unwinds with siglongjmp).
+// segment drops, and the trap entry points. A failing check raises its trap with no C++ object
+// alive in the frame (raising unwinds with siglongjmp). This file is compiled with frame pointers
+// (CMakeLists.txt): raiseTrap walks the frame-pointer chain from its own frame, through these
+// helpers, into the calling wasm code to take the trap's backtrace.
 #include "jit/vm/libcalls.h"
 
 #include <cstring>
@@ -14,6 +16,9 @@ namespace {
 Instance& instanceOf(void* vmctx) { return *Instance::fromVMContext(vmctx); }
 
 [[noreturn]] void trapLibcall(void* /*vmctx*/, TrapCode code) { raiseTrap(code); }
+[[noreturn]] void trapAtLibcall(void* /*vmctx*/, TrapCode code, uint32_t wasmOffset) {
+  raiseTrapAt(code, wasmOffset);
+}
 
 int32_t memoryGrow(void* vmctx, uint32_t memory, uint32_t deltaPages) {
   return static_cast<int32_t>(instanceOf(vmctx).memory(memory)->grow(deltaPages));
@@ -82,7 +87,7 @@ void elemDrop(void* vmctx, uint32_t elem) { instanceOf(vmctx).dropElem(elem); }
 
 const Libcalls kLibcalls = {
     trapLibcall, memoryGrow, memoryFill, memoryCopy, memoryInit, dataDrop,
-    tableGrow,   tableFill,  tableCopy,  tableInit,  elemDrop,
+    tableGrow,   tableFill,  tableCopy,  tableInit,  elemDrop,   trapAtLibcall,
 };
 
 }  // namespace

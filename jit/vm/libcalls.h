@@ -28,6 +28,10 @@ struct Libcalls {
   void (*tableInit)(void* vmctx, uint32_t table, uint32_t elem, uint32_t dst, uint32_t src,
                     uint32_t len);
   void (*elemDrop)(void* vmctx, uint32_t elem);
+  // The trap of an explicit check in compiled code: like `trap`, and `wasmOffset` is the byte
+  // offset in the module binary of the instruction that trapped (kUnknownWasmOffset for checks
+  // that belong to no instruction, the function prologue's), reported in the trap's backtrace.
+  [[noreturn]] void (*trapAt)(void* vmctx, TrapCode code, uint32_t wasmOffset);
 };
 
 // The vm's implementation (libcalls.cc), the table every VMContext points to. Its address is

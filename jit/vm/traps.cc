@@ -1,4 +1,6 @@
-// Trap handling: activation chain, raiseTrap, the fault handlers and the registries they consult.
+// Trap handling: activation chain, raiseTrap, the fault handlers and the registries they consult,
+// and the capture and symbolization of trap backtraces. Compiled with frame pointers
+// (CMakeLists.txt): raiseTrap starts its backtrace walk at its own frame.
 #include "jit/vm/traps.h"
 
 #include <pthread.h>
@@ -91,6 +93,7 @@ struct Activation {
   Activation* prev = nullptr;
   TrapCode code = TrapCode::None;
   std::string message;
+  RawBacktrace backtrace;  // filled before jumping back here; lives on the host's stack
 };
 
 constexpr size_t kAltStackSize = 64 * 1024;
@@ -156,15 +159,42 @@ int signalSlot(int sig) {
   return -1;
 }
 
-uintptr_t faultPc(void* ucontext) {
+// The faulting context's pc, stack pointer and frame pointer.
+struct FaultRegisters {
+  uintptr_t pc, sp, fp;
+};
+FaultRegisters faultRegisters(void* ucontext) {
   auto* uc = static_cast<ucontext_t*>(ucontext);
 #if defined(__x86_64__)
-  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  return {static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]),
+          static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]),
+          static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RBP])};
 #elif defined(__aarch64__)
-  return static_cast<uintptr_t>(uc->uc_mcontext.pc);
+  return {static_cast<uintptr_t>(uc->uc_mcontext.pc), static_cast<uintptr_t>(uc->uc_mcontext.sp),
+          static_cast<uintptr_t>(uc->uc_mcontext.regs[29])};
 #else
 #error "unsupported architecture"
 #endif
+}
+
+bool isJitCode(uintptr_t pc) { return codeRanges().contains(pc); }
+
+// Async-signal-safe. The faulting instruction, then the return addresses of the wasm frames
+// above it, up to the activation record (which lives in the host frame that entered wasm).
+void captureFaultBacktrace(Activation& act, const FaultRegisters& regs) {
+  act.backtrace.clear();
+  act.backtrace.firstIsFaultPc = true;
+  act.backtrace.add(regs.pc);
+  walkFramePointers(regs.fp, regs.sp, reinterpret_cast<uintptr_t>(&act), isJitCode,
+                    /*maxLeadingHostFrames=*/0, act.backtrace);
+}
+
+// From a host frame below the wasm code (raiseTrap's): skips raiseTrap and the libcall frames.
+void captureHostBacktrace(Activation& act, void* frameAddress) {
+  act.backtrace.clear();
+  auto fp = reinterpret_cast<uintptr_t>(frameAddress);
+  walkFramePointers(fp, fp, reinterpret_cast<uintptr_t>(&act), isJitCode,
+                    /*maxLeadingHostFrames=*/4, act.backtrace);
 }
 
 TrapCode classifyFault(int sig, siginfo_t* info) {
@@ -211,10 +241,12 @@ void chainSignal(int sig, siginfo_t* info, void* ucontext) {
 
 void handleSignal(int sig, siginfo_t* info, void* ucontext) {
   Activation* act = tlsActivation;
-  if (act && codeRanges().contains(faultPc(ucontext))) {
+  FaultRegisters regs = faultRegisters(ucontext);
+  if (act && codeRanges().contains(regs.pc)) {
     TrapCode code = classifyFault(sig, info);
     if (code != TrapCode::None) {
       act->code = code;
+      captureFaultBacktrace(*act, regs);
       siglongjmp(act->jmp, 1);
     }
   }
@@ -234,6 +266,18 @@ void installHandlers() {
     sigaction(kSignals[i], &action, &gPrevious[i]);
   }
 }
+
+Activation* activationOrAbort(TrapCode code) {
+  Activation* act = tlsActivation;
+  if (!act) {
+    std::fprintf(stderr, "wcr: trap \"%s\" raised outside of any wasm activation\n",
+                 trapMessage(code));
+    std::abort();
+  }
+  return act;
+}
+
+std::vector<WasmFrame> symbolize(const RawBacktrace& raw);
 
 }  // namespace
 
@@ -265,17 +309,26 @@ Trap callWithTrapHandling(absl::FunctionRef<void()> fn) {
   Trap trap;
   trap.code = raised->code;
   trap.message = raised->message.empty() ? trapMessage(raised->code) : std::move(raised->message);
+  trap.backtrace = symbolize(raised->backtrace);
+  trap.omittedFrames = raised->backtrace.total - raised->backtrace.count;
   return trap;
 }
 
+// Both raise functions take the backtrace from their own frame (__builtin_frame_address(0) keeps
+// a frame pointer in them with GCC and Clang alike).
 void raiseTrap(TrapCode code) {
-  Activation* act = tlsActivation;
-  if (!act) {
-    std::fprintf(stderr, "wcr: trap \"%s\" raised outside of any wasm activation\n",
-                 trapMessage(code));
-    std::abort();
-  }
+  Activation* act = activationOrAbort(code);
   act->code = code;
+  captureHostBacktrace(*act, __builtin_frame_address(0));
+  siglongjmp(act->jmp, 1);
+}
+
+void raiseTrapAt(TrapCode code, uint32_t wasmOffset) {
+  Activation* act = activationOrAbort(code);
+  act->code = code;
+  captureHostBacktrace(*act, __builtin_frame_address(0));
+  act->backtrace.hasTrapOffset = true;
+  act->backtrace.trapOffset = wasmOffset;
   siglongjmp(act->jmp, 1);
 }
 
@@ -302,24 +355,64 @@ uintptr_t threadStackLimit() {
 // ---- Compiled code registration ------------------------------------------------------------
 namespace wcr::jit::vm {
 namespace {
+struct RetainedCode {
+  int count = 0;
+  std::shared_ptr<const wasm::Module> module;  // names the frames of backtraces
+};
 std::mutex gRetainMu;
-absl::flat_hash_map<const CompiledCode*, int>& retainCounts() {
-  static auto* counts = new absl::flat_hash_map<const CompiledCode*, int>;
-  return *counts;
+absl::flat_hash_map<const CompiledCode*, RetainedCode>& retainedCode() {
+  static auto* retained = new absl::flat_hash_map<const CompiledCode*, RetainedCode>;
+  return *retained;
+}
+
+// Holding gRetainMu: the code whose ranges contain `pc`, or null.
+const std::pair<const CompiledCode* const, RetainedCode>* findRetainedCode(uintptr_t pc) {
+  for (const auto& entry : retainedCode()) {
+    for (const CodeRange& range : entry.first->codeRanges()) {
+      if (pc >= range.begin && pc < range.end) return &entry;
+    }
+  }
+  return nullptr;
+}
+
+// Raw pcs -> wasm frames. A return address is looked up one byte back, inside its call
+// instruction; pcs outside wasm functions (trampolines) give no frame. Holding gRetainMu keeps
+// the code alive meanwhile (an instance releases its code before destroying it).
+std::vector<WasmFrame> symbolize(const RawBacktrace& raw) {
+  std::vector<WasmFrame> frames;
+  if (raw.count == 0) return frames;
+  std::lock_guard<std::mutex> lock(gRetainMu);
+  for (uint32_t i = 0; i < raw.count; ++i) {
+    uintptr_t pc = i == 0 && raw.firstIsFaultPc ? raw.pcs[i] : raw.pcs[i] - 1;
+    const auto* entry = findRetainedCode(pc);
+    if (!entry) continue;
+    const wasm::Module& module = *entry->second.module;
+    std::vector<WasmCodeFrame> found = entry->first->wasmFramesAt(pc);
+    for (size_t k = 0; k < found.size(); ++k) {
+      uint32_t offset = found[k].wasmOffset;
+      if (i == 0 && k == 0 && raw.hasTrapOffset) offset = raw.trapOffset;
+      frames.push_back(makeWasmFrame(module, module.numImportedFuncs + found[k].definedIndex,
+                                     offset == kUnknownWasmOffset ? std::nullopt
+                                                                  : std::optional(offset)));
+    }
+  }
+  return frames;
 }
 }  // namespace
 
-void retainCodeRanges(const CompiledCode& code) {
+void retainCodeRanges(const CompiledCode& code, std::shared_ptr<const wasm::Module> module) {
   std::lock_guard<std::mutex> lock(gRetainMu);
-  if (retainCounts()[&code]++ > 0) return;
+  RetainedCode& retained = retainedCode()[&code];
+  if (retained.count++ > 0) return;
+  retained.module = std::move(module);
   for (const CodeRange& range : code.codeRanges()) registerCodeRange(range.begin, range.end);
 }
 
 void releaseCodeRanges(const CompiledCode& code) {
   std::lock_guard<std::mutex> lock(gRetainMu);
-  auto it = retainCounts().find(&code);
-  if (it == retainCounts().end() || --it->second > 0) return;
-  retainCounts().erase(it);
+  auto it = retainedCode().find(&code);
+  if (it == retainedCode().end() || --it->second.count > 0) return;
+  retainedCode().erase(it);
   for (const CodeRange& range : code.codeRanges()) unregisterCodeRange(range.begin);
 }
 

@@ -9,19 +9,31 @@
 // their own objects are gone. A fault is turned into a trap only when the faulting pc is in a
 // registered code range and the address is in a registered linear memory reservation (or the
 // thread's stack guard); anything else is a real crash and goes to the previous handler.
+// Before jumping, the handler (or raiseTrap) records the wasm frames' return addresses in the
+// activation record; they become the trap's backtrace once back in the host (backtrace.h).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "jit/vm/backtrace.h"
 #include "jit/vm/trap.h"
 
 namespace wcr::jit::vm {
 
 struct Trap {
+  Trap() = default;
+  Trap(TrapCode code, std::string message) : code(code), message(std::move(message)) {}
+
   TrapCode code = TrapCode::None;
   std::string message;  // the spec's text, or a host function's message
+  // The wasm frames the trap unwound through, innermost first (empty for a trap raised outside
+  // wasm code), and how many more there were beyond RawBacktrace::kMaxFrames.
+  std::vector<WasmFrame> backtrace;
+  uint64_t omittedFrames = 0;
   bool ok() const { return code == TrapCode::None; }
 };
 
@@ -30,6 +42,9 @@ Trap callWithTrapHandling(absl::FunctionRef<void()> fn);
 
 // Unwinds to the innermost entry of this thread with `code`. Aborts when there is none.
 [[noreturn]] void raiseTrap(TrapCode code);
+// raiseTrap for an explicit check of compiled code (Libcalls::trapAt): `wasmOffset` is the
+// offset of the trapping instruction, which the innermost backtrace frame reports.
+[[noreturn]] void raiseTrapAt(TrapCode code, uint32_t wasmOffset);
 // Records `message` as the text of the trap about to be raised (host function failures).
 void setTrapMessage(const std::string& message);
 // True while this thread runs inside callWithTrapHandling.
@@ -61,8 +76,8 @@ namespace wcr::jit::vm {
 
 class CompiledCode;
 // Keeps the code ranges of `code` registered while at least one retain is outstanding (every
-// instance of a module retains its code).
-void retainCodeRanges(const CompiledCode& code);
+// instance of a module retains its code). `module` names the frames of backtraces through it.
+void retainCodeRanges(const CompiledCode& code, std::shared_ptr<const wasm::Module> module);
 void releaseCodeRanges(const CompiledCode& code);
 
 }  // namespace wcr::jit::vm

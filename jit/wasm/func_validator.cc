@@ -282,10 +282,35 @@ absl::Status FuncValidator::checkMemArg(const MemArg& mem, uint32_t naturalLog2)
   WCR_RETURN_IF_ERROR(checkMemory(mem.memory));
   // wasm 2.0 memargs have no memory index: there, flags with bit 6 are an alignment of 2^64 or
   // more, which is never natural.
-  if (mem.alignLog2 > naturalLog2 || mem.explicitMemory) {
+  if (mem.alignLog2 > naturalLog2 || (mem.explicitMemory && !ctx_.features.multiMemory)) {
     return fail("alignment must not be larger than natural");
   }
   return absl::OkStatus();
+}
+
+absl::Status FuncValidator::checkMemIndexEncoding(const Instr& in) {
+  if (!in.memIndexZeroBytes && !ctx_.features.multiMemory) return fail("zero byte expected");
+  return absl::OkStatus();
+}
+
+// Without the proposal, 0x12 and 0x13 are unassigned opcodes (malformed, as the reference
+// decoder says).
+absl::Status FuncValidator::checkTailCallEnabled(const Instr& in) {
+  if (ctx_.features.tailCall) return absl::OkStatus();
+  return fail(absl::StrFormat("illegal opcode %02x (%s needs the tail-call proposal)",
+                              info(in.op).code, info(in.op).name));
+}
+
+// A tail call returns the callee's results as the caller's own: the types must be equal.
+absl::Status FuncValidator::checkReturnTypes(const FuncType& callee) {
+  if (callee.results == funcType_->results) return absl::OkStatus();
+  auto list = [](const std::vector<ValType>& types) {
+    std::string out = "[";
+    for (size_t i = 0; i < types.size(); ++i) absl::StrAppend(&out, i ? " " : "", types[i].name());
+    return out + "]";
+  };
+  return fail(absl::StrCat("type mismatch: the function returns ", list(funcType_->results),
+                           " but the tail-called function returns ", list(callee.results)));
 }
 
 absl::Status FuncValidator::checkTable(uint32_t table, uint8_t& elem) {
@@ -513,6 +538,8 @@ absl::Status FuncValidator::instr(const Instr& in) {
     case Opcode::Return:
     case Opcode::Call:
     case Opcode::CallIndirect:
+    case Opcode::ReturnCall:
+    case Opcode::ReturnCallIndirect:
       return control(in);
 
     case Opcode::Drop: {
@@ -670,6 +697,32 @@ absl::Status FuncValidator::control(const Instr& in) {
       pushTypes(t.results.data(), static_cast<uint32_t>(t.results.size()));
       return absl::OkStatus();
     }
+    case Opcode::ReturnCall: {
+      WCR_RETURN_IF_ERROR(checkTailCallEnabled(in));
+      if (in.index >= ctx_.funcTypes.size()) {
+        return fail(absl::StrCat("unknown function ", in.index));
+      }
+      const FuncType& t = module_.types[ctx_.funcTypes[in.index]];
+      WCR_RETURN_IF_ERROR(checkReturnTypes(t));
+      if (!popTypes(t.params.data(), static_cast<uint32_t>(t.params.size()))) return mismatch();
+      setUnreachable();
+      return absl::OkStatus();
+    }
+    case Opcode::ReturnCallIndirect: {
+      WCR_RETURN_IF_ERROR(checkTailCallEnabled(in));
+      uint8_t elem = 0;
+      WCR_RETURN_IF_ERROR(checkTable(in.index2, elem));
+      if (in.index >= module_.types.size()) return fail(absl::StrCat("unknown type ", in.index));
+      if (elem != cFuncRef) {
+        return fail("type mismatch: return_call_indirect needs a funcref table");
+      }
+      const FuncType& t = module_.types[in.index];
+      WCR_RETURN_IF_ERROR(checkReturnTypes(t));
+      if (!pop(cI32)) return mismatch();
+      if (!popTypes(t.params.data(), static_cast<uint32_t>(t.params.size()))) return mismatch();
+      setUnreachable();
+      return absl::OkStatus();
+    }
     default:
       return absl::OkStatus();
   }
@@ -716,16 +769,19 @@ absl::Status FuncValidator::variable(const Instr& in) {
 absl::Status FuncValidator::memoryOrTable(const Instr& in) {
   switch (in.op) {
     case Opcode::MemorySize:
+      WCR_RETURN_IF_ERROR(checkMemIndexEncoding(in));
       WCR_RETURN_IF_ERROR(checkMemory(in.index));
       push(cI32);
       return absl::OkStatus();
     case Opcode::MemoryGrow:
+      WCR_RETURN_IF_ERROR(checkMemIndexEncoding(in));
       WCR_RETURN_IF_ERROR(checkMemory(in.index));
       if (!pop(cI32)) return mismatch();
       push(cI32);
       return absl::OkStatus();
     case Opcode::MemoryInit:
       if (!ctx_.hasDataCount) return fail("data count section required");
+      WCR_RETURN_IF_ERROR(checkMemIndexEncoding(in));
       WCR_RETURN_IF_ERROR(checkMemory(in.index2));
       if (in.index >= ctx_.numDatas) return fail(absl::StrCat("unknown data segment ", in.index));
       if (!pop(cI32) || !pop(cI32) || !pop(cI32)) return mismatch();
@@ -735,11 +791,13 @@ absl::Status FuncValidator::memoryOrTable(const Instr& in) {
       if (in.index >= ctx_.numDatas) return fail(absl::StrCat("unknown data segment ", in.index));
       return absl::OkStatus();
     case Opcode::MemoryCopy:
+      WCR_RETURN_IF_ERROR(checkMemIndexEncoding(in));
       WCR_RETURN_IF_ERROR(checkMemory(in.index));
       WCR_RETURN_IF_ERROR(checkMemory(in.index2));
       if (!pop(cI32) || !pop(cI32) || !pop(cI32)) return mismatch();
       return absl::OkStatus();
     case Opcode::MemoryFill:
+      WCR_RETURN_IF_ERROR(checkMemIndexEncoding(in));
       WCR_RETURN_IF_ERROR(checkMemory(in.index));
       if (!pop(cI32) || !pop(cI32) || !pop(cI32)) return mismatch();
       return absl::OkStatus();
@@ -854,6 +912,17 @@ absl::Status FuncValidator::checkMalformed(uint32_t funcIndex, const Function& f
       case Opcode::MemoryInit:
       case Opcode::DataDrop:
         if (!ctx_.hasDataCount) return fail("data count section required");
+        if (in.op == Opcode::MemoryInit) WCR_RETURN_IF_ERROR(checkMemIndexEncoding(in));
+        break;
+      case Opcode::MemorySize:
+      case Opcode::MemoryGrow:
+      case Opcode::MemoryCopy:
+      case Opcode::MemoryFill:
+        WCR_RETURN_IF_ERROR(checkMemIndexEncoding(in));
+        break;
+      case Opcode::ReturnCall:
+      case Opcode::ReturnCallIndirect:
+        WCR_RETURN_IF_ERROR(checkTailCallEnabled(in));
         break;
       default:
         break;

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "jit/wasm/decoder.h"
+#include "jit/wasm/features.h"
 #include "jit/wasm/instr_reader.h"
 #include "jit/wasm/module.h"
 
@@ -24,6 +25,7 @@ struct ValidationContext {
   uint32_t numDatas = 0;
   bool hasDataCount = false;
   std::vector<bool> declaredFuncRefs;  // functions that ref.func may name in bodies
+  Features features;
 };
 
 class FuncValidator {
@@ -88,6 +90,10 @@ class FuncValidator {
   absl::Status inFunc(const absl::Status& st);
   absl::Status localType(uint32_t index, uint8_t& out);
   absl::Status checkMemory(uint32_t memory);
+  // wasm 2.0 writes the memory index of memory.size/grow/fill/copy/init as one 0x00 byte.
+  absl::Status checkMemIndexEncoding(const Instr& in);
+  absl::Status checkTailCallEnabled(const Instr& in);
+  absl::Status checkReturnTypes(const FuncType& callee);  // return_call*: same results
   absl::Status checkMemArg(const MemArg& mem, uint32_t naturalLog2);
   absl::Status checkTable(uint32_t table, uint8_t& elem);
 

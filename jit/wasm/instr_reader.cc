@@ -54,11 +54,12 @@ inline absl::Status readU32(support::ByteReader& r, uint32_t& out) {
   return absl::OkStatus();
 }
 
-// wasm 2.0 encodes the memory of memory.size/grow/fill/copy/init as one 0x00 byte.
-inline absl::Status readZeroByte(support::ByteReader& r) {
+// The memory index of memory.size/grow/fill/copy/init: a u32 LEB128 (multi-memory), noting
+// whether it was the single 0x00 byte that wasm 2.0 requires (the validator decides).
+inline absl::Status readMemIndex(support::ByteReader& r, uint32_t& out, bool& zeroBytes) {
   size_t at = r.offset();
-  WCR_ASSIGN_OR_RETURN(uint8_t b, r.readByte());
-  if (b != 0) return r.errorAt(at, "zero byte expected");
+  WCR_RETURN_IF_ERROR(readU32(r, out));
+  if (out != 0 || r.offset() - at != 1) zeroBytes = false;
   return absl::OkStatus();
 }
 
@@ -169,8 +170,8 @@ absl::Status InstrReader::readImmediates(ImmKind imm, Instr& out) {
       return readMemArg(r_, out.mem);
 
     case ImmKind::MemIndex:
-      out.index = 0;
-      return readZeroByte(r_);
+      out.memIndexZeroBytes = true;
+      return readMemIndex(r_, out.index, out.memIndexZeroBytes);
 
     case ImmKind::I32: {
       if (r_.tryReadVarS<int32_t, 32>(out.i32)) return absl::OkStatus();
@@ -227,14 +228,14 @@ absl::Status InstrReader::readImmediates(ImmKind imm, Instr& out) {
     }
 
     case ImmKind::MemoryInit:
+      out.memIndexZeroBytes = true;
       WCR_RETURN_IF_ERROR(readU32(r_, out.index));
-      out.index2 = 0;
-      return readZeroByte(r_);
+      return readMemIndex(r_, out.index2, out.memIndexZeroBytes);
 
     case ImmKind::MemoryCopy:
-      out.index = out.index2 = 0;
-      WCR_RETURN_IF_ERROR(readZeroByte(r_));
-      return readZeroByte(r_);
+      out.memIndexZeroBytes = true;
+      WCR_RETURN_IF_ERROR(readMemIndex(r_, out.index, out.memIndexZeroBytes));
+      return readMemIndex(r_, out.index2, out.memIndexZeroBytes);
 
     case ImmKind::TableInit:
     case ImmKind::TableCopy:

@@ -58,6 +58,9 @@ struct Instr {
   // BrTable: the label targets, default last. Points into the reader's scratch vector and stays
   // valid until the next call to next().
   const std::vector<uint32_t>* brTable = nullptr;
+  // MemIndex, MemoryInit, MemoryCopy: every memory index was written as the single 0x00 byte
+  // that wasm 2.0 requires ("zero byte expected"); multi-memory allows any u32 LEB128.
+  bool memIndexZeroBytes = true;
 };
 
 class InstrReader {

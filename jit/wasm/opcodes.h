@@ -28,7 +28,7 @@ enum class ImmKind : uint8_t {
   Global,        // globalidx
   Table,         // tableidx
   Mem,           // memarg: align (with bit 6 = explicit memidx for multi-memory) offset
-  MemIndex,      // memidx (a single 0x00 byte in wasm 2.0)
+  MemIndex,      // memidx (a single 0x00 byte in wasm 2.0, a u32 with multi-memory)
   I32,           // i32 (signed LEB)
   I64,           // i64 (signed LEB)
   F32,           // 4 bytes
@@ -67,7 +67,10 @@ enum class Sig : uint8_t {
   V128_I32__V128, V128_I64__V128, V128_F32__V128, V128_F64__V128,
 };
 
-enum class Feature : uint8_t { Mvp, SignExt, SatConv, MultiValue, BulkMemory, RefTypes, Simd };
+enum class Feature : uint8_t {
+  Mvp, SignExt, SatConv, MultiValue, BulkMemory, RefTypes, Simd,
+  TailCall,  // off unless Features::tailCall (features.h)
+};
 
 struct OpcodeInfo {
   std::string_view name;  // text format name

@@ -3,6 +3,8 @@
 // reference interpreter's check_module, so a module with several faults reports the same one.
 #include "jit/wasm/validator.h"
 
+#include <optional>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -20,7 +22,9 @@ absl::Status withContext(const absl::Status& s, std::string_view context) {
 
 class ModuleValidator {
  public:
-  explicit ModuleValidator(const Module& m) : m_(m), funcs_(ctx_, m) {}
+  ModuleValidator(const Module& m, const Features& features) : m_(m), funcs_(ctx_, m) {
+    ctx_.features = features;
+  }
 
   absl::Status run();
 
@@ -30,6 +34,8 @@ class ModuleValidator {
   absl::Status checkLimits(const Limits& lim, uint64_t range, const char* rangeMessage);
   // Validates a constant expression producing `expected`. `what` names it in messages.
   absl::Status constExpr(const ConstExpr& e, ValType expected, const std::string& what);
+  // extended-const: i32/i64 add, sub, mul; false for other operators.
+  static bool isConstArithmetic(Opcode op, ValType& type);
   absl::Status checkStartAndExports();
   // After a typing error: the first malformed body from `first` on, if any, takes precedence.
   absl::Status preferMalformed(absl::Status invalid, size_t first);
@@ -37,6 +43,7 @@ class ModuleValidator {
   const Module& m_;
   ValidationContext ctx_;
   FuncValidator funcs_;
+  std::vector<ValType> constStack_;  // constExpr's operand types, reused
 };
 
 absl::Status ModuleValidator::run() {
@@ -142,14 +149,34 @@ absl::Status ModuleValidator::checkLimits(const Limits& lim, uint64_t range,
   return absl::OkStatus();
 }
 
+bool ModuleValidator::isConstArithmetic(Opcode op, ValType& type) {
+  switch (op) {
+    case Opcode::I32Add:
+    case Opcode::I32Sub:
+    case Opcode::I32Mul:
+      type = kI32;
+      return true;
+    case Opcode::I64Add:
+    case Opcode::I64Sub:
+    case Opcode::I64Mul:
+      type = kI64;
+      return true;
+    default:
+      return false;
+  }
+}
+
+// As the reference interpreter: every instruction must be constant ("constant expression
+// required" wins over typing errors), then the expression must produce exactly `expected`.
 absl::Status ModuleValidator::constExpr(const ConstExpr& e, ValType expected,
                                         const std::string& what) {
   support::ByteReader bytes(e.bytes, e.offset);
   bytes.setEndMessage("unexpected end of section or function");
   InstrReader r(bytes);
   Instr in;
-  uint32_t count = 0;
-  ValType last = expected;
+  std::vector<ValType>& stack = constStack_;
+  stack.clear();
+  std::optional<absl::Status> typeError;  // the first one, reported once all is constant
   auto fail = [&](std::string_view message) {
     return invalidError("%s at offset 0x%x: %s", what, in.offset, message);
   };
@@ -181,17 +208,31 @@ absl::Status ModuleValidator::constExpr(const ConstExpr& e, ValType expected,
         break;
       }
       case Opcode::End:
-        if (count != 1 || last != expected) {
+        if (typeError) return *typeError;
+        if (stack.size() != 1 || stack[0] != expected) {
+          size_t count = stack.size();
           return fail(absl::StrFormat(
               "type mismatch: constant expression must produce one %s, found %u value%s",
-              expected.name(), count, count == 1 ? absl::StrCat(" of type ", last.name()) : "s"));
+              expected.name(), count,
+              count == 1 ? absl::StrCat(" of type ", stack[0].name()) : "s"));
         }
         return absl::OkStatus();
-      default:
-        return fail("constant expression required");
+      default: {
+        ValType type;
+        if (!ctx_.features.extendedConst || !isConstArithmetic(in.op, type)) {
+          return fail("constant expression required");
+        }
+        size_t n = stack.size();
+        if (!typeError && (n < 2 || stack[n - 1] != type || stack[n - 2] != type)) {
+          typeError = fail(absl::StrFormat("type mismatch: %s needs two %s operands",
+                                           info(in.op).name, type.name()));
+        }
+        stack.resize(n < 2 ? 0 : n - 2);
+        pushed = type;
+        break;
+      }
     }
-    ++count;
-    last = pushed;
+    stack.push_back(pushed);
   }
 }
 
@@ -269,14 +310,14 @@ absl::Status ModuleValidator::checkStartAndExports() {
       return invalidError("export \"%s\": duplicate export name", e.name);
     }
   }
-  if (ctx_.numMemories > 1) return invalidError("multiple memories");
+  if (ctx_.numMemories > 1 && !ctx_.features.multiMemory) return invalidError("multiple memories");
   return absl::OkStatus();
 }
 
 }  // namespace
 
 absl::Status validateModule(const Module& module, const Features& features) {
-  ModuleValidator v(module);
+  ModuleValidator v(module, features);
   return v.run();
 }
 

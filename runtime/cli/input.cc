@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "jit/llvm/artifact.h"
 #include "jit/text/parser.h"
 #include "jit/wasm/decoder.h"
 #include "jit/wasm/validator.h"
@@ -37,9 +38,14 @@ bool isBinaryModule(const std::vector<uint8_t>& bytes, const std::string& path) 
   return bytes[0] == 0x00;
 }
 
-absl::StatusOr<jit::wasm::Module> loadModule(const std::string& path) {
+absl::StatusOr<jit::wasm::Module> loadModule(const std::string& path,
+                                             const jit::wasm::Features& features) {
   absl::StatusOr<std::vector<uint8_t>> file = readFile(path);
   if (!file.ok()) return file.status();
+  if (jit::llvm::isArtifact(*file)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": is a precompiled artifact (made by `wcr compile`), not a module; `wcr run` runs it"));
+  }
   auto bytes = std::make_shared<const std::vector<uint8_t>>(*std::move(file));
   auto withPath = [&path](const absl::Status& st) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", st.message()));
@@ -52,9 +58,28 @@ absl::StatusOr<jit::wasm::Module> loadModule(const std::string& path) {
   }
   absl::StatusOr<jit::wasm::Module> module = jit::wasm::decodeModule(bytes);
   if (!module.ok()) return withPath(module.status());
-  absl::Status valid = jit::wasm::validateModule(*module);
+  absl::Status valid = jit::wasm::validateModule(*module, features);
   if (!valid.ok()) return withPath(valid);
   return module;
+}
+
+void addFeatureOption(CLI::App& cmd, jit::wasm::Features& features) {
+  auto known = [](std::string& name) -> std::string {
+    jit::wasm::Features ignored;
+    if (jit::wasm::enableFeature(ignored, name)) return {};
+    return absl::StrCat("unknown proposal '", name, "' (known: ", jit::wasm::featureNames(), ")");
+  };
+  cmd.add_option_function<std::vector<std::string>>(
+         "--enable",
+         [&features](const std::vector<std::string>& names) {
+           for (const std::string& name : names) jit::wasm::enableFeature(features, name);
+         },
+         absl::StrCat("let modules use a WebAssembly proposal beyond 2.0 (repeatable): ",
+                      jit::wasm::featureNames()))
+      ->type_name("PROPOSAL")
+      ->allow_extra_args(false)  // `--enable tail-call FILE`: FILE is not a proposal
+      ->delimiter(',')
+      ->check(CLI::Validator(known, ""));
 }
 
 }  // namespace wcr::runtime::cli

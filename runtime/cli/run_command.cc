@@ -1,9 +1,20 @@
-// `wcr run FILE [--invoke NAME] [ARGS...]`: compiles a core module with the LLVM JIT,
-// instantiates it and calls an export (`--invoke NAME`, arguments written as wasm values and
-// parsed by the export's parameter types; results printed one per line, as Wasmtime does) or,
-// without --invoke, its `_start`. A trap prints `error: wasm trap: MESSAGE` and exits 134, the
+// `wcr run FILE [--invoke NAME] [--fuel N] [--timeout DURATION] [ARGS...]`: compiles a core
+// module with the LLVM JIT, instantiates it and calls an export (`--invoke NAME`, arguments
+// written as wasm values and parsed by the export's parameter types; results printed one per
+// line, as Wasmtime does) or, without --invoke, its `_start`. A trap prints
+// `error: wasm trap: MESSAGE`, then the wasm backtrace (jit/vm/backtrace.h), and exits 134, the
 // status Wasmtime uses. WASI preview1 imports come with the next issue: a module with imports is
 // refused with the name of the first one.
+//
+// FILE may be a precompiled artifact (`wcr compile`). A module is compiled through the on-disk
+// object cache (load_executable.cc): `--cache-dir DIR`, `--no-cache`; `-v` says which happened.
+//
+// Interruption (jit/vm/interrupt.h): `--fuel N` compiles fuel accounting in and gives the
+// instance N units ("all fuel consumed" when they run out); `--timeout DURATION` (`500ms`, `2s`,
+// `1m`: absl::ParseDuration) compiles epoch checks in, sets the instance's deadline one epoch
+// tick ahead and starts a timer thread that ticks once DURATION after compilation ("interrupt").
+// The clock covers instantiation (the start function) and the call. Without the flags the code
+// is compiled without any check.
 #include <charconv>
 #include <cinttypes>
 #include <cmath>
@@ -16,8 +27,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
-#include "jit/llvm/llvm_compiler.h"
+#include "absl/time/time.h"
 #include "jit/vm/instance.h"
+#include "jit/vm/interrupt.h"
 #include "jit/vm/invoke.h"
 #include "jit/vm/type_registry.h"
 #include "runtime/cli/commands.h"
@@ -32,9 +44,33 @@ struct RunArgs {
   std::string invoke;
   std::vector<std::string> args;
   int optLevel = 2;
+  jit::wasm::Features features;  // --enable
+  std::optional<uint64_t> fuel;
+  std::string timeout;  // empty: none
+  std::string cacheDir;
+  bool noCache = false;
+  bool verbose = false;
 };
 
 constexpr int kTrapExitCode = 134;
+
+// `error: wasm trap: MESSAGE` and the backtrace, on stderr.
+int reportTrap(const std::string& message, const std::vector<jit::vm::WasmFrame>& backtrace,
+               uint64_t omittedFrames) {
+  std::cerr << "error: wasm trap: " << message << "\n"
+            << jit::vm::formatBacktrace(backtrace, omittedFrames);
+  return kTrapExitCode;
+}
+
+// Accepts what absl::ParseDuration does ("500ms", "2s", "1.5m", "1h30m"), but not negative.
+std::string checkTimeout(const std::string& text) {
+  absl::Duration duration;
+  if (!absl::ParseDuration(text, &duration) || duration < absl::ZeroDuration() ||
+      duration == absl::InfiniteDuration()) {
+    return absl::StrFormat("\"%s\" is not a duration such as 500ms or 2s", text);
+  }
+  return "";
+}
 
 absl::StatusOr<jit::vm::ValRaw> parseArg(jit::wasm::ValType type, const std::string& text) {
   jit::vm::ValRaw raw{};
@@ -117,36 +153,51 @@ std::string formatResult(jit::wasm::ValType type, const jit::vm::ValRaw& raw) {
 }
 
 int run(const RunArgs& args) {
-  absl::StatusOr<jit::wasm::Module> decoded = loadModule(args.file);
-  if (!decoded.ok()) {
-    std::cerr << "error: " << decoded.status().message() << "\n";
+  jit::vm::CompileOptions options;
+  options.optLevel = args.optLevel;
+  // Checks are compiled in only when asked for: code run without the flags has none.
+  options.fuel = args.fuel.has_value();
+  options.epochInterruption = !args.timeout.empty();
+  if (!args.noCache) options.cacheDir = args.cacheDir.empty() ? defaultCacheDir() : args.cacheDir;
+  absl::StatusOr<ExecutableModule> loaded = loadExecutable(args.file, options, args.features);
+  if (!loaded.ok()) {
+    std::cerr << "error: " << loaded.status().message() << "\n";
     return 1;
   }
-  auto module = std::make_shared<const jit::wasm::Module>(*std::move(decoded));
+  if (args.verbose) {
+    const char* how = loaded->source == ExecutableModule::Source::Artifact ? "loaded precompiled"
+                      : loaded->source == ExecutableModule::Source::Cache  ? "loaded from the cache"
+                                                                           : "compiled";
+    std::cerr << absl::StrFormat("wcr: %s: %s in %.1f ms (-O%d)\n", args.file, how,
+                                 loaded->milliseconds, loaded->options.optLevel);
+  }
+  const std::shared_ptr<const jit::wasm::Module>& module = loaded->module;
   if (!module->imports.empty()) {
     const jit::wasm::Import& imp = module->imports.front();
     std::cerr << absl::StrFormat("error: %s: unknown import \"%s\" \"%s\" (host imports are not "
                                  "provided yet)\n", args.file, imp.module, imp.name);
     return 1;
   }
-  std::unique_ptr<jit::vm::Compiler> compiler = jit::llvm::createLlvmCompiler();
-  jit::vm::CompileOptions options;
-  options.optLevel = args.optLevel;
-  absl::StatusOr<std::shared_ptr<jit::vm::CompiledCode>> code = compiler->compile(*module, options);
-  if (!code.ok()) {
-    std::cerr << "error: " << args.file << ": " << code.status().message() << "\n";
-    return 1;
+  jit::vm::EpochCounter epoch;
+  jit::vm::InterruptConfig interrupts;
+  interrupts.fuel = args.fuel;
+  std::optional<jit::vm::EpochTimer> timer;
+  if (!args.timeout.empty()) {
+    absl::Duration timeout;
+    (void)absl::ParseDuration(args.timeout, &timeout);  // checked by the option's validator
+    interrupts.epoch = &epoch;
+    interrupts.epochDeadlineTicks = 1;
+    timer.emplace(epoch, absl::ToChronoNanoseconds(timeout));
   }
   jit::vm::TypeRegistry types;
   absl::StatusOr<jit::vm::InstantiationResult> created =
-      jit::vm::Instance::instantiate(module, *std::move(code), {}, types);
+      jit::vm::Instance::instantiate(module, loaded->code, {}, types, interrupts);
   if (!created.ok()) {
     std::cerr << "error: " << args.file << ": " << created.status().message() << "\n";
     return 1;
   }
   if (created->failure == jit::vm::InstantiationResult::Failure::Trap) {
-    std::cerr << "error: wasm trap: " << created->message << "\n";
-    return kTrapExitCode;
+    return reportTrap(created->message, created->backtrace, created->omittedFrames);
   }
   if (created->failure != jit::vm::InstantiationResult::Failure::None) {
     std::cerr << "error: " << args.file << ": " << created->message << "\n";
@@ -175,10 +226,7 @@ int run(const RunArgs& args) {
     values[i] = *v;
   }
   jit::vm::Trap trap = jit::vm::invoke(*ext->func, values.data());
-  if (!trap.ok()) {
-    std::cerr << "error: wasm trap: " << trap.message << "\n";
-    return kTrapExitCode;
-  }
+  if (!trap.ok()) return reportTrap(trap.message, trap.backtrace, trap.omittedFrames);
   for (size_t i = 0; i < type.results.size(); ++i) {
     std::cout << formatResult(type.results[i], values[i]) << "\n";
   }
@@ -195,6 +243,22 @@ void addRunCommand(CLI::App& app, int& exitCode) {
       ->type_name("NAME");
   cmd->add_option("-O,--opt-level", args->optLevel, "LLVM optimization level, 0 to 3 (default 2)")
       ->check(CLI::Range(0, 3));
+  cmd->add_option("--fuel", args->fuel,
+                  "run with N units of fuel (1 per instruction); trap when they run out")
+      ->type_name("N");
+  cmd->add_option("--timeout", args->timeout,
+                  "interrupt the guest after DURATION (e.g. 500ms, 2s), measured from the end "
+                  "of compilation")
+      ->type_name("DURATION")
+      ->check(CLI::Validator(checkTimeout, "DURATION"));
+  cmd->add_option("--cache-dir", args->cacheDir,
+                  "directory of the compiled-code cache (default: $WCR_CACHE_DIR, "
+                  "$XDG_CACHE_HOME/wcr or ~/.cache/wcr)")
+      ->type_name("DIR");
+  cmd->add_flag("--no-cache", args->noCache, "compile without reading or writing the cache");
+  cmd->add_flag("-v,--verbose", args->verbose,
+                "report whether the code was compiled, loaded from the cache or precompiled");
+  addFeatureOption(*cmd, args->features);
   cmd->add_option("ARGS", args->args, "arguments, as wasm values")->type_name("ARGS...");
   cmd->callback([args, &exitCode] { exitCode = run(*args); });
 }

@@ -1,5 +1,6 @@
-// `wcr validate FILE`: decodes and validates one module, binary or text (told apart by the
-// content, see isBinaryModule). Prints nothing on success; otherwise one `error:` line.
+// `wcr validate [--enable PROPOSAL] FILE`: decodes and validates one module, binary or text (told
+// apart by the content, see isBinaryModule) as WebAssembly 2.0 plus the proposals given with
+// --enable. Prints nothing on success; otherwise one `error:` line.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,8 +13,8 @@ namespace {
 // The first error, or "" when the module is valid. No "malformed"/"invalid" label: function
 // bodies are decoded while validating (jit/wasm/module.h), so the stage that rejects a module
 // does not tell the spec's two classes apart; the message says what is wrong and where.
-std::string check(const std::string& path) {
-  absl::StatusOr<jit::wasm::Module> module = loadModule(path);
+std::string check(const std::string& path, const jit::wasm::Features& features) {
+  absl::StatusOr<jit::wasm::Module> module = loadModule(path, features);
   return module.ok() ? std::string() : std::string(module.status().message());
 }
 
@@ -21,11 +22,13 @@ std::string check(const std::string& path) {
 
 void addValidateCommand(CLI::App& app, int& exitCode) {
   auto path = std::make_shared<std::string>();
+  auto features = std::make_shared<jit::wasm::Features>();
   CLI::App* cmd = app.add_subcommand(
       "validate", "Check that a module (.wasm binary or .wat text) is well-formed and valid");
   cmd->add_option("FILE", *path, "module file")->required()->type_name("FILE");
-  cmd->callback([path, &exitCode] {
-    std::string error = check(*path);
+  addFeatureOption(*cmd, *features);
+  cmd->callback([path, features, &exitCode] {
+    std::string error = check(*path, *features);
     if (error.empty()) {
       exitCode = 0;
       return;

@@ -1,13 +1,19 @@
-// `wcr wast [--validate-only] [-O N] [--verbose] [--dump-modules DIR] FILE...`: runs WAST scripts
-// with runtime/wast, executing them with the LLVM JIT (JitEngine), and prints `FILE: N passed, N failed, N skipped` per file, preceded by one line
-// per failed directive. Exit 0 only when nothing failed and nothing was skipped; with
-// --validate-only, skipped directives (those needing execution) are allowed.
+// `wcr wast [--validate-only] [-O N] [--verbose] [--dump-modules DIR] [--enable PROPOSAL]
+// FILE...`: runs WAST scripts with runtime/wast, executing them with the LLVM JIT (JitEngine), and
+// prints `FILE: N passed, N failed, N skipped` per file, preceded by one line per failed
+// directive. Exit 0 only when nothing failed and nothing was skipped; with --validate-only,
+// skipped directives (those needing execution) are allowed.
+//
+// Scripts are WebAssembly 2.0 (whose suite asserts what later proposals allow) plus the proposals
+// given with --enable and those named by a folder of the script's path (`proposals/tail-call/`,
+// see jit/wasm/features.h), so a proposal's suite runs with that proposal and no flag.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +36,7 @@ struct WastArgs {
   bool verbose = false;
   int optLevel = 2;
   std::string dumpDir;
+  jit::wasm::Features features;  // --enable
 };
 
 // Writes every module a script produced as DIR/<stem>.<n>.wasm and lists them in
@@ -84,6 +91,13 @@ FileTotals runFile(const std::string& path, const WastArgs& args) {
   }
   std::unique_ptr<ModuleDumper> dumper;
   wast::RunOptions options;
+  options.features = args.features;
+  std::error_code ec;  // the absolute path, so that `cd proposals/tail-call; wcr wast x.wast` works
+  const fs::path absolute = fs::absolute(path, ec);
+  if (std::optional<jit::wasm::Features> implied =
+          jit::wasm::featuresForScriptPath(ec ? path : absolute.string())) {
+    options.features |= *implied;
+  }
   // Each script gets a fresh engine, as each .wast file is its own world (spectest, registers).
   std::unique_ptr<jit::vm::Compiler> compiler;
   std::unique_ptr<wast::JitEngine> engine;
@@ -152,6 +166,7 @@ void addWastCommand(CLI::App& app, int& exitCode) {
   cmd->add_option("--dump-modules", args->dumpDir,
                   "write every module binary as DIR/<stem>.<n>.wasm with DIR/<stem>.modules.tsv")
       ->type_name("DIR");
+  addFeatureOption(*cmd, args->features);
   cmd->callback([args, &exitCode] {
     if (!args->dumpDir.empty()) {
       std::error_code ec;

@@ -258,6 +258,7 @@ class Runner {
       return makeResult(command, Outcome::Failed,
                         absl::StrCat("engine error: ", result.status().message()));
     }
+    if (options_.onAction) options_.onAction(command, *result);
     switch (command.kind) {
       case Command::Kind::AssertTrap:
         return expectOutcome(command, *result, Failure::Trap);

@@ -66,6 +66,9 @@ struct RunOptions {
   Engine* engine = nullptr;  // absent: directives that need execution are skipped
   jit::wasm::Features features;
   std::function<void(const ModuleArtifact&)> onModule;
+  // Called with the outcome of every executed action (bare or asserted), for tools that record
+  // what an engine did (test/tools/wast_record).
+  std::function<void(const jit::text::Command&, const ActionResult&)> onAction;
 };
 
 // Runs every command of `script`; never stops early.

@@ -38,41 +38,48 @@ void installSignalHandler() {
   sigaction(SIGBUS, &sa, nullptr);
 }
 
-// Evaluates i32.const / i64.const / f32.const / f64.const / ref.null / ref.func constant exprs.
+// Evaluates constant expressions: constants, global.get, ref.null, ref.func and the i32/i64
+// add/sub/mul of extended-const.
 void evalConst(const jit::wasm::ConstExpr& expr, uint8_t* vmctx, const jit::vm::VMOffsets& off,
                uint8_t out[16], const std::vector<jit::vm::VMGlobal>& globals = {}) {
   jit::wasm::InstrReader reader(support::ByteReader(expr.bytes, expr.offset));
   jit::wasm::Instr in;
-  std::memset(out, 0, 16);
-  while (reader.next(in).ok() && in.op != jit::wasm::Opcode::End) {
-    switch (in.op) {
-      case jit::wasm::Opcode::I32Const:
-        std::memcpy(out, &in.i32, 4);
-        break;
-      case jit::wasm::Opcode::I64Const:
-        std::memcpy(out, &in.i64, 8);
-        break;
-      case jit::wasm::Opcode::F32Const:
-        std::memcpy(out, &in.f32Bits, 4);
-        break;
-      case jit::wasm::Opcode::F64Const:
-        std::memcpy(out, &in.f64Bits, 8);
-        break;
-      case jit::wasm::Opcode::V128Const:
-        std::memcpy(out, in.v128.data(), 16);
-        break;
-      case jit::wasm::Opcode::GlobalGet:
-        std::memcpy(out, globals.at(in.index).bytes, 16);
-        break;
-      case jit::wasm::Opcode::RefFunc: {
-        void* p = vmctx + off.funcRef(in.index);
-        std::memcpy(out, &p, 8);
-        break;
-      }
-      default:
-        break;
+  std::vector<jit::vm::ValRaw> stack;
+  auto binary = [&](auto op32, auto op64, bool is64) {
+    jit::vm::ValRaw b = stack.back();
+    stack.pop_back();
+    jit::vm::ValRaw& a = stack.back();
+    if (is64) {
+      a.i64 = static_cast<int64_t>(op64(uint64_t(a.i64), uint64_t(b.i64)));
+    } else {
+      a.i32 = static_cast<int32_t>(op32(uint32_t(a.i32), uint32_t(b.i32)));
     }
+  };
+  auto add = [](auto x, auto y) { return x + y; };
+  auto sub = [](auto x, auto y) { return x - y; };
+  auto mul = [](auto x, auto y) { return x * y; };
+  while (reader.next(in).ok() && in.op != jit::wasm::Opcode::End) {
+    jit::vm::ValRaw v{};
+    switch (in.op) {
+      case jit::wasm::Opcode::I32Const: v.i32 = in.i32; break;
+      case jit::wasm::Opcode::I64Const: v.i64 = in.i64; break;
+      case jit::wasm::Opcode::F32Const: v.f32Bits = in.f32Bits; break;
+      case jit::wasm::Opcode::F64Const: v.f64Bits = in.f64Bits; break;
+      case jit::wasm::Opcode::V128Const: std::memcpy(v.v128, in.v128.data(), 16); break;
+      case jit::wasm::Opcode::GlobalGet: std::memcpy(&v, globals.at(in.index).bytes, 16); break;
+      case jit::wasm::Opcode::RefFunc: v.ref = vmctx + off.funcRef(in.index); break;
+      case jit::wasm::Opcode::I32Add: binary(add, add, false); continue;
+      case jit::wasm::Opcode::I32Sub: binary(sub, sub, false); continue;
+      case jit::wasm::Opcode::I32Mul: binary(mul, mul, false); continue;
+      case jit::wasm::Opcode::I64Add: binary(add, add, true); continue;
+      case jit::wasm::Opcode::I64Sub: binary(sub, sub, true); continue;
+      case jit::wasm::Opcode::I64Mul: binary(mul, mul, true); continue;
+      default: break;  // ref.null: zero
+    }
+    stack.push_back(v);
   }
+  std::memset(out, 0, 16);
+  if (!stack.empty()) std::memcpy(out, &stack.back(), 16);
 }
 
 }  // namespace
@@ -87,38 +94,48 @@ struct Libs {
     tlsTrap = code;
     siglongjmp(*tlsJump, 1);
   }
-  static int32_t memoryGrow(void* vmctx, uint32_t, uint32_t delta) {
+  [[noreturn]] static void trapAt(void* vmctx, TrapCode code, uint32_t) { trap(vmctx, code); }
+  static jit::vm::VMMemory& mem(void* vmctx, uint32_t memory) {
+    return self(vmctx)->memories_.at(memory)->vm;
+  }
+  static int32_t memoryGrow(void* vmctx, uint32_t memory, uint32_t delta) {
     TestInstance* t = self(vmctx);
-    uint64_t old = t->memory_.size / kPage;
-    if (old + delta > t->memoryMaxPages_) return -1;
+    TestInstance::TestMemory& m = *t->memories_.at(memory);
+    uint64_t old = m.vm.size / kPage;
+    if (old + delta > m.maxPages) return -1;
     uint64_t size = (old + delta) * kPage;
-    if (size > 0) mprotect(t->memory_.base, size, PROT_READ | PROT_WRITE);
-    t->memory_.size = size;
-    std::memcpy(static_cast<uint8_t*>(vmctx) + jit::vm::kOffsetMemory0Size, &size, 8);
+    if (size > 0) mprotect(m.vm.base, size, PROT_READ | PROT_WRITE);
+    m.vm.size = size;
+    if (memory == 0) {
+      std::memcpy(static_cast<uint8_t*>(vmctx) + jit::vm::kOffsetMemory0Size, &size, 8);
+    }
     return static_cast<int32_t>(old);
   }
-  static void memoryFill(void* vmctx, uint32_t, uint32_t dst, uint32_t value, uint32_t len) {
-    TestInstance* t = self(vmctx);
-    if (uint64_t(dst) + len > t->memory_.size) trap(vmctx, TrapCode::MemoryOutOfBounds);
-    std::memset(t->memory_.base + dst, static_cast<int>(value), len);
-  }
-  static void memoryCopy(void* vmctx, uint32_t, uint32_t, uint32_t dst, uint32_t src,
+  static void memoryFill(void* vmctx, uint32_t memory, uint32_t dst, uint32_t value,
                          uint32_t len) {
-    TestInstance* t = self(vmctx);
-    if (uint64_t(dst) + len > t->memory_.size || uint64_t(src) + len > t->memory_.size) {
+    jit::vm::VMMemory& m = mem(vmctx, memory);
+    if (uint64_t(dst) + len > m.size) trap(vmctx, TrapCode::MemoryOutOfBounds);
+    std::memset(m.base + dst, static_cast<int>(value), len);
+  }
+  static void memoryCopy(void* vmctx, uint32_t dstMemory, uint32_t srcMemory, uint32_t dst,
+                         uint32_t src, uint32_t len) {
+    jit::vm::VMMemory& to = mem(vmctx, dstMemory);
+    jit::vm::VMMemory& from = mem(vmctx, srcMemory);
+    if (uint64_t(dst) + len > to.size || uint64_t(src) + len > from.size) {
       trap(vmctx, TrapCode::MemoryOutOfBounds);
     }
-    std::memmove(t->memory_.base + dst, t->memory_.base + src, len);
+    std::memmove(to.base + dst, from.base + src, len);
   }
-  static void memoryInit(void* vmctx, uint32_t, uint32_t data, uint32_t dst, uint32_t src,
+  static void memoryInit(void* vmctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src,
                          uint32_t len) {
     TestInstance* t = self(vmctx);
+    jit::vm::VMMemory& m = mem(vmctx, memory);
     const auto& seg = t->module_.datas[data];
     uint64_t size = t->dataDropped_[data] ? 0 : seg.bytes.size();
-    if (uint64_t(src) + len > size || uint64_t(dst) + len > t->memory_.size) {
+    if (uint64_t(src) + len > size || uint64_t(dst) + len > m.size) {
       trap(vmctx, TrapCode::MemoryOutOfBounds);
     }
-    if (len) std::memcpy(t->memory_.base + dst, seg.bytes.data() + src, len);
+    if (len) std::memcpy(m.base + dst, seg.bytes.data() + src, len);
   }
   static void dataDrop(void* vmctx, uint32_t data) { self(vmctx)->dataDropped_[data] = true; }
   static int32_t tableGrow(void* vmctx, uint32_t table, void* init, uint32_t delta) {
@@ -169,7 +186,7 @@ namespace {
 const jit::vm::Libcalls kLibcalls = {
     &Libs::trap,       &Libs::memoryGrow, &Libs::memoryFill, &Libs::memoryCopy,
     &Libs::memoryInit, &Libs::dataDrop,   &Libs::tableGrow,  &Libs::tableFill,
-    &Libs::tableCopy,  &Libs::tableInit,  &Libs::elemDrop,
+    &Libs::tableCopy,  &Libs::tableInit,  &Libs::elemDrop,   &Libs::trapAt,
 };
 }  // namespace
 
@@ -192,7 +209,8 @@ absl::StatusOr<std::unique_ptr<TestInstance>> TestInstance::create(
 absl::Status TestInstance::init(const std::vector<uint8_t>& binary, int optLevel,
                                 std::vector<HostFunc> hosts, bool epochInterruption, bool fuel) {
   installSignalHandler();
-  auto module = jit::wasm::decodeAndValidate(jit::wasm::Bytes(binary.data(), binary.size()));
+  auto module = jit::wasm::decodeAndValidate(jit::wasm::Bytes(binary.data(), binary.size()),
+                                             jit::wasm::Features::all());
   if (!module.ok()) return module.status();
   module_ = std::move(*module);
   jit::vm::CompileOptions options;
@@ -217,23 +235,30 @@ absl::Status TestInstance::init(const std::vector<uint8_t>& binary, int optLevel
   auto put = [&](uint32_t offset, const void* p, size_t n) { std::memcpy(vmctx_ + offset, p, n); };
   auto putPtr = [&](uint32_t offset, const void* p) { put(offset, &p, 8); };
 
-  if (m.numMemories() > 0) {
-    reservation_ =
+  for (uint32_t i = 0; i < m.numMemories(); ++i) {
+    auto memory = std::make_unique<TestMemory>();
+    memory->reservation =
         mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (reservation_ == MAP_FAILED) return absl::InternalError("mmap");
-    memory_.base = static_cast<uint8_t*>(reservation_);
-    uint64_t pages = m.memoryType(0).limits.min;
-    auto max = m.memoryType(0).limits.max;
-    memoryMaxPages_ = max ? *max : 65536;
-    if (m.numImportedMemories > 0) {  // spectest's memory: 1 page, at most 2
-      pages = 1;
-      memoryMaxPages_ = 2;
+    if (memory->reservation == MAP_FAILED) {
+      memory->reservation = nullptr;
+      return absl::InternalError("mmap");
     }
-    memory_.size = pages * kPage;
-    if (memory_.size) mprotect(memory_.base, memory_.size, PROT_READ | PROT_WRITE);
-    putPtr(jit::vm::kOffsetMemory0Base, memory_.base);
-    put(jit::vm::kOffsetMemory0Size, &memory_.size, 8);
-    putPtr(off.memory(0), &memory_);
+    memory->vm.base = static_cast<uint8_t*>(memory->reservation);
+    uint64_t pages = m.memoryType(i).limits.min;
+    auto max = m.memoryType(i).limits.max;
+    memory->maxPages = max ? *max : 65536;
+    if (i < m.numImportedMemories) {  // spectest's memory: 1 page, at most 2
+      pages = 1;
+      memory->maxPages = 2;
+    }
+    memory->vm.size = pages * kPage;
+    if (memory->vm.size) mprotect(memory->vm.base, memory->vm.size, PROT_READ | PROT_WRITE);
+    putPtr(off.memory(i), &memory->vm);
+    if (i == 0) {
+      putPtr(jit::vm::kOffsetMemory0Base, memory->vm.base);
+      put(jit::vm::kOffsetMemory0Size, &memory->vm.size, 8);
+    }
+    memories_.push_back(std::move(memory));
   }
   uintptr_t here = reinterpret_cast<uintptr_t>(&here);
   uintptr_t limit = here - (4u << 20);
@@ -331,10 +356,11 @@ absl::Status TestInstance::init(const std::vector<uint8_t>& binary, int optLevel
     evalConst(seg.offset, vmctx_, off, v, globals_);
     uint32_t at;
     std::memcpy(&at, v, 4);
-    if (uint64_t(at) + seg.bytes.size() > memory_.size) {
+    jit::vm::VMMemory& memory = memories_.at(seg.memory)->vm;
+    if (uint64_t(at) + seg.bytes.size() > memory.size) {
       return absl::OutOfRangeError("out of bounds memory access");
     }
-    std::memcpy(memory_.base + at, seg.bytes.data(), seg.bytes.size());
+    std::memcpy(memory.base + at, seg.bytes.data(), seg.bytes.size());
   }
   for (size_t i = 0; i < m.elems.size(); ++i) {
     elemDropped_[i] = m.elems[i].mode != jit::wasm::SegmentMode::Passive;
@@ -394,8 +420,10 @@ const jit::wasm::FuncType* TestInstance::exportType(const std::string& name) con
   return nullptr;
 }
 
-TestInstance::~TestInstance() {
-  if (reservation_) munmap(reservation_, kReservation);
+TestInstance::~TestInstance() = default;
+
+TestInstance::TestMemory::~TestMemory() {
+  if (reservation) munmap(reservation, kReservation);
 }
 
 std::optional<TrapCode> TestInstance::call(const std::string& name, std::vector<ValRaw>& values) {

@@ -1,6 +1,7 @@
 // A minimal instance for testing jit/llvm without jit/vm: a hand-built VMContext (VMOffsets),
-// an 8 GiB memory reservation, tables, globals, funcrefs, a stub Libcalls table whose trap
-// records the code and longjmps back, and a SIGSEGV handler for guard-page faults.
+// an 8 GiB reservation per memory, tables, globals, funcrefs, a stub Libcalls table whose trap
+// records the code and longjmps back, and a SIGSEGV handler for guard-page faults. Modules are
+// validated with every proposal wcr implements enabled (jit/wasm/features.h).
 #pragma once
 
 #include <csetjmp>
@@ -54,7 +55,8 @@ class TestInstance {
   uint64_t f64Bits(const std::string& name, std::vector<ValRaw> args = {});
   std::optional<TrapCode> trap(const std::string& name, std::vector<ValRaw> args = {});
 
-  uint8_t* memory() const { return memory_.base; }
+  uint8_t* memory(uint32_t index = 0) const { return memories_.at(index)->vm.base; }
+  uint64_t memorySize(uint32_t index = 0) const { return memories_.at(index)->vm.size; }
   friend struct Libs;
 
  private:
@@ -66,14 +68,18 @@ class TestInstance {
   std::shared_ptr<jit::vm::CompiledCode> code_;
   std::vector<uint8_t> contextStorage_;
   uint8_t* vmctx_ = nullptr;
-  jit::vm::VMMemory memory_;
-  void* reservation_ = nullptr;
+  struct TestMemory {
+    jit::vm::VMMemory vm;
+    void* reservation = nullptr;
+    uint64_t maxPages = 65536;
+    ~TestMemory();
+  };
+  std::vector<std::unique_ptr<TestMemory>> memories_;
   std::vector<std::unique_ptr<jit::vm::VMTable>> tables_;
   std::vector<std::vector<void*>> tableElements_;
   std::vector<jit::vm::VMGlobal> globals_;
   std::vector<jit::vm::VMHostContext> hostContexts_;
   uint64_t epoch_ = 0;
-  uint64_t memoryMaxPages_ = 65536;
   std::vector<bool> dataDropped_, elemDropped_;
   jit::vm::VMOffsets* offsets_ = nullptr;
   std::unique_ptr<jit::vm::VMOffsets> offsetsStorage_;

@@ -202,3 +202,36 @@ TEST_CASE("nesting depth is bounded", "[text][instr]") {
   CHECK(error(nested(1001, true)).find("nested too deeply") != std::string::npos);
   CHECK(error(nested(5000, false)).find("nested too deeply") != std::string::npos);
 }
+
+TEST_CASE("tail calls", "[text][instr][tail-call]") {
+  CHECK(code("(return_call $f (i32.const 1))", "(func $f (param i32))") == "4101120" "0");
+  CHECK(code("return_call 0", "(func)") == "1200");
+  CHECK(code("(return_call_indirect (type 0) (i32.const 0))", "(type (func)) (table 1 funcref)") ==
+        "4100130000");
+  CHECK(code("(return_call_indirect $t (param i32) (i32.const 7) (i32.const 0))",
+             "(type (func)) (table 1 funcref) (table $t 1 funcref)") == "4107410013010" "1");
+  CHECK(error("(return_call $nope)").find("unknown function") != std::string::npos);
+}
+
+TEST_CASE("memory indices (multi-memory)", "[text][instr][multi-memory]") {
+  const char* twoMemories = "(memory 1) (memory $b 1)";
+  // memarg: flags with bit 6, then the memory index; memory 0 keeps the wasm 2.0 form.
+  CHECK(code("(i32.load $b offset=4 (i32.const 0)) drop", twoMemories) == "41002842010" "41a");
+  CHECK(code("(i32.load 1 (i32.const 0)) drop", twoMemories) == "410028420100" "1a");
+  CHECK(code("(i32.load 0 (i32.const 0)) drop", twoMemories) == "41002802001a");
+  CHECK(code("(i64.store $b (i32.const 0) (i64.const 5))", twoMemories) == "4100420537430100");
+  CHECK(code("(memory.size $b) drop (memory.grow 1 (i32.const 1)) drop", twoMemories) ==
+        "3f011a410140011a");
+  CHECK(code("(memory.fill $b (i32.const 0) (i32.const 0) (i32.const 0))", twoMemories) ==
+        "410041004100fc0b01");
+  CHECK(code("(memory.copy $b 0 (i32.const 0) (i32.const 0) (i32.const 0))", twoMemories) ==
+        "410041004100fc0a0100");
+  CHECK(code("(memory.init $b $d (i32.const 0) (i32.const 0) (i32.const 0))",
+             std::string(twoMemories) + " (data $d \"x\")") == "410041004100fc080001");
+  // A lane load: `memidx? memarg laneidx`, the index is the memory only if more follows.
+  std::string v = "(local v128) ";
+  CHECK(code(v + "(drop (v128.load8_lane 1 (i32.const 0) (local.get 0)))", twoMemories) ==
+        "41002000fd5400000" "11a");
+  CHECK(code(v + "(drop (v128.load8_lane 1 1 (i32.const 0) (local.get 0)))", twoMemories) ==
+        "41002000fd544001000" "11a");
+}

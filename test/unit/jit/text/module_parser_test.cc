@@ -232,3 +232,26 @@ TEST_CASE("text-format errors", "[text][module]") {
   // Messages carry line and column.
   CHECK(error("(module\n  (func $f)\n  (func $f))") == "3:9: duplicate func $f");
 }
+
+TEST_CASE("extended constant expressions and data on other memories", "[text][module]") {
+  wasm::Module m = decoded(R"((module
+    (global (import "m" "g") i32)
+    (memory 1) (memory $two 1)
+    (global i64 (i64.add (i64.const 1) (i64.mul (i64.const 2) (i64.const 3))))
+    (data (memory $two) (i32.sub (global.get 0) (i32.const 4)) "x")))");
+  REQUIRE(m.globals.size() == 1);
+  CHECK(hex(std::vector<uint8_t>(m.globals[0].init.bytes.begin(),
+                                 m.globals[0].init.bytes.end())) == "420142024203" "7e7c0b");
+  REQUIRE(m.datas.size() == 1);
+  CHECK(m.datas[0].memory == 1);
+  CHECK(hex(std::vector<uint8_t>(m.datas[0].offset.bytes.begin(),
+                                 m.datas[0].offset.bytes.end())) == "230041046b0b");
+  std::vector<uint8_t> bytes = wat(R"((module (global (import "m" "g") i32)
+    (memory 1) (memory $two 1)
+    (global i64 (i64.add (i64.const 1) (i64.mul (i64.const 2) (i64.const 3))))
+    (data (memory $two) (i32.sub (global.get 0) (i32.const 4)) "x")))");
+  CHECK_FALSE(wasm::decodeAndValidate(wasm::Bytes(bytes)).ok());
+  wasm::Features both;
+  both.extendedConst = both.multiMemory = true;
+  CHECK(wasm::decodeAndValidate(wasm::Bytes(bytes), both).ok());
+}

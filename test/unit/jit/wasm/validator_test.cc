@@ -218,3 +218,185 @@ TEST_CASE("validator: malformed bodies", "[validator][malformed]") {
                                         body({0x00}, {0xFF, 0x0B})}))});       // illegal opcode
   CHECK_THAT(check(bytes), Catch::Contains("illegal opcode") && Catch::Contains("func 1"));
 }
+
+// ---- proposals (features.h) -------------------------------------------------------------------
+
+namespace {
+
+wcr::jit::wasm::Features tailCall() {
+  wcr::jit::wasm::Features f;
+  f.tailCall = true;
+  return f;
+}
+wcr::jit::wasm::Features extendedConst() {
+  wcr::jit::wasm::Features f;
+  f.extendedConst = true;
+  return f;
+}
+wcr::jit::wasm::Features multiMemory() {
+  wcr::jit::wasm::Features f;
+  f.multiMemory = true;
+  return f;
+}
+
+// Functions of types 0: () -> (i32), 1: (i32) -> (i32), 2: () -> (i64), 3: () -> (); function i
+// has type `funcTypes[i]` and body `codes[i]`.
+ByteVec funcs(std::initializer_list<uint32_t> funcTypes, std::initializer_list<ByteVec> codes,
+              std::initializer_list<ByteVec> before = {}) {
+  ByteVec types = section(1, vec({funcType({}, {I32}), funcType({I32}, {I32}),
+                                  funcType({}, {I64}), funcType({}, {})}));
+  ByteVec declared = u32(static_cast<uint32_t>(funcTypes.size()));
+  for (uint32_t t : funcTypes) append(declared, u32(t));
+  ByteVec bodies = u32(static_cast<uint32_t>(codes.size()));
+  for (const ByteVec& c : codes) append(bodies, body({0x00}, c));
+  ByteVec out = cat({header(), types, section(3, declared)});
+  for (const ByteVec& b : before) append(out, b);
+  append(out, section(10, bodies));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("validator: tail calls need the tail-call proposal", "[validator][tail-call]") {
+  ByteVec selfCall = funcs({1}, {{0x20, 0x00, 0x12, 0x00, 0x0B}});  // return_call 0 (local 0)
+  CHECK_THAT(check(selfCall), Catch::Contains("illegal opcode 12"));
+  CHECK(check(selfCall, tailCall()) == "ok");
+  ByteVec table = section(4, vec({{FUNCREF, 0x00, 0x01}}));
+  ByteVec indirect = funcs({0}, {{0x41, 0x00, 0x13, 0x00, 0x00, 0x0B}}, {table});
+  CHECK_THAT(check(indirect), Catch::Contains("illegal opcode 13"));
+  CHECK(check(indirect, tailCall()) == "ok");
+  CHECK(check(wcr::test::module({}), tailCall()) == "ok");
+}
+
+TEST_CASE("validator: return_call typing", "[validator][tail-call]") {
+  // The callee's results must be the caller's: () -> (i64) cannot be tail-called from () -> (i32).
+  CHECK_THAT(check(funcs({0, 2}, {{0x12, 0x01, 0x0B}, {0x42, 0x00, 0x0B}}), tailCall()),
+             Catch::Contains("type mismatch") && Catch::Contains("[i32]") &&
+                 Catch::Contains("[i64]"));
+  CHECK_THAT(check(funcs({3, 0}, {{0x12, 0x01, 0x0B}, {0x41, 0x00, 0x0B}}), tailCall()),
+             Catch::Contains("type mismatch"));
+  // Missing and wrong arguments.
+  CHECK_THAT(check(funcs({1}, {{0x12, 0x00, 0x0B}}), tailCall()), Catch::Contains("type mismatch"));
+  CHECK_THAT(check(funcs({1}, {{0x42, 0x00, 0x12, 0x00, 0x0B}}), tailCall()),
+             Catch::Contains("type mismatch"));
+  // Extra operands below the arguments are fine: the frame is gone afterwards.
+  CHECK(check(funcs({1}, {{0x42, 0x00, 0x41, 0x01, 0x12, 0x00, 0x0B}}), tailCall()) == "ok");
+  // What follows is unreachable (stack-polymorphic).
+  CHECK(check(funcs({1}, {{0x20, 0x00, 0x12, 0x00, 0x6A, 0x0B}}), tailCall()) == "ok");
+  CHECK_THAT(check(funcs({0}, {{0x12, 0x05, 0x0B}}), tailCall()),
+             Catch::Contains("unknown function 5"));
+}
+
+TEST_CASE("validator: return_call_indirect typing", "[validator][tail-call]") {
+  ByteVec table = section(4, vec({{FUNCREF, 0x00, 0x01}}));
+  ByteVec externTable = section(4, vec({{EXTERNREF, 0x00, 0x01}}));
+  // Type 1 (i32) -> (i32) from a function of that type: the argument, then the element index.
+  CHECK(check(funcs({1}, {{0x20, 0x00, 0x41, 0x00, 0x13, 0x01, 0x00, 0x0B}}, {table}),
+              tailCall()) == "ok");
+  CHECK_THAT(check(funcs({3}, {{0x41, 0x00, 0x13, 0x00, 0x00, 0x0B}}, {table}), tailCall()),
+             Catch::Contains("type mismatch"));
+  CHECK_THAT(check(funcs({0}, {{0x13, 0x00, 0x00, 0x0B}}, {table}), tailCall()),
+             Catch::Contains("type mismatch"));  // no element index
+  CHECK_THAT(check(funcs({0}, {{0x41, 0x00, 0x13, 0x00, 0x00, 0x0B}}, {externTable}),
+                   tailCall()),
+             Catch::Contains("type mismatch"));
+  CHECK_THAT(check(funcs({0}, {{0x41, 0x00, 0x13, 0x00, 0x00, 0x0B}}), tailCall()),
+             Catch::Contains("unknown table 0"));
+  CHECK_THAT(check(funcs({0}, {{0x41, 0x00, 0x13, 0x09, 0x00, 0x0B}}, {table}), tailCall()),
+             Catch::Contains("unknown type 9"));
+}
+
+TEST_CASE("validator: extended constant expressions", "[validator][extended-const]") {
+  auto global = [](ByteVec type, ByteVec expr) {
+    return wcr::test::module({section(6, vec({cat({type, {0x00}, expr})}))});
+  };
+  // (i32.add (i32.const 1) (i32.const 2)), (i64.mul (i64.const 3) (i64.sub ...)).
+  ByteVec add = global({I32}, {0x41, 0x01, 0x41, 0x02, 0x6A, 0x0B});
+  CHECK_THAT(check(add), Catch::Contains("constant expression required"));
+  CHECK(check(add, extendedConst()) == "ok");
+  CHECK(check(global({I64}, {0x42, 0x03, 0x42, 0x05, 0x42, 0x01, 0x7D, 0x7E, 0x0B}),
+              extendedConst()) == "ok");
+  CHECK(check(global({I32}, {0x41, 0x01, 0x41, 0x02, 0x6B, 0x41, 0x03, 0x6C, 0x0B}),
+              extendedConst()) == "ok");
+  // Operand types, arity and the result are checked.
+  CHECK_THAT(check(global({I32}, {0x41, 0x01, 0x42, 0x02, 0x6A, 0x0B}), extendedConst()),
+             Catch::Contains("type mismatch") && Catch::Contains("i32.add"));
+  CHECK_THAT(check(global({I32}, {0x41, 0x01, 0x6A, 0x0B}), extendedConst()),
+             Catch::Contains("type mismatch"));
+  CHECK_THAT(check(global({I64}, {0x41, 0x01, 0x41, 0x02, 0x6A, 0x0B}), extendedConst()),
+             Catch::Contains("type mismatch"));
+  CHECK_THAT(check(global({I32}, {0x41, 0x01, 0x41, 0x02, 0x41, 0x03, 0x6A, 0x0B}),
+                   extendedConst()),
+             Catch::Contains("type mismatch"));
+  // Only add, sub and mul: division, and float arithmetic, stay non-constant; constness is
+  // reported before a typing error, as the reference interpreter does.
+  CHECK_THAT(check(global({I32}, {0x41, 0x01, 0x41, 0x02, 0x6D, 0x0B}), extendedConst()),
+             Catch::Contains("constant expression required"));
+  CHECK_THAT(check(global({I32}, {0x41, 0x01, 0x42, 0x02, 0x6A, 0x01, 0x0B}), extendedConst()),
+             Catch::Contains("constant expression required"));
+  // Imported globals inside the arithmetic; a data segment offset.
+  ByteVec importG = section(2, vec({cat({str("m"), str("g"), {0x03, I32, 0x00}})}));
+  CHECK(check(wcr::test::module({importG, section(6, vec({{I32, 0x00, 0x23, 0x00, 0x41, 0x02,
+                                                           0x6C, 0x0B}}))}),
+              extendedConst()) == "ok");
+  ByteVec data = section(11, vec({cat({{0x00, 0x41, 0x08, 0x41, 0x02, 0x6B, 0x0B}, str("x")})}));
+  CHECK(check(wcr::test::module({kMemory, data}), extendedConst()) == "ok");
+  CHECK_THAT(check(wcr::test::module({kMemory, data})),
+             Catch::Contains("constant expression required"));
+}
+
+TEST_CASE("validator: multiple memories", "[validator][multi-memory]") {
+  ByteVec twoMemories = section(5, vec({{0x00, 0x01}, {0x00, 0x01}}));
+  CHECK_THAT(check(wcr::test::module({twoMemories})), Catch::Contains("multiple memories"));
+  CHECK(check(wcr::test::module({twoMemories}), multiMemory()) == "ok");
+  ByteVec importMemory = section(2, vec({cat({str("m"), str("mem"), {0x02, 0x00, 0x01}})}));
+  CHECK(check(wcr::test::module({importMemory, twoMemories}), multiMemory()) == "ok");
+
+  // memarg bit 6: an explicit memory index.
+  ByteVec load1 = funcs({1}, {{0x20, 0x00, 0x28, 0x42, 0x01, 0x00, 0x0B}}, {twoMemories});
+  CHECK(check(load1, multiMemory()) == "ok");
+  CHECK_THAT(check(funcs({1}, {{0x20, 0x00, 0x28, 0x42, 0x02, 0x00, 0x0B}}, {twoMemories}),
+                   multiMemory()),
+             Catch::Contains("unknown memory 2"));
+  CHECK_THAT(check(funcs({1}, {{0x20, 0x00, 0x28, 0x43, 0x01, 0x00, 0x0B}}, {twoMemories}),
+                   multiMemory()),
+             Catch::Contains("alignment must not be larger than natural"));
+
+  // memory.size 1, memory.grow 1, memory.fill 1, memory.copy 0 1.
+  CHECK(check(funcs({0}, {{0x3F, 0x01, 0x0B}}, {twoMemories}), multiMemory()) == "ok");
+  CHECK(check(funcs({1}, {{0x20, 0x00, 0x40, 0x01, 0x0B}}, {twoMemories}), multiMemory()) ==
+        "ok");
+  ByteVec threeI32{0x41, 0x00, 0x41, 0x00, 0x41, 0x00};
+  CHECK(check(funcs({3}, {cat({threeI32, {0xFC, 0x0B, 0x01, 0x0B}})}, {twoMemories}),
+              multiMemory()) == "ok");
+  CHECK(check(funcs({3}, {cat({threeI32, {0xFC, 0x0A, 0x00, 0x01, 0x0B}})}, {twoMemories}),
+              multiMemory()) == "ok");
+  CHECK_THAT(check(funcs({3}, {cat({threeI32, {0xFC, 0x0A, 0x02, 0x00, 0x0B}})}, {twoMemories}),
+                   multiMemory()),
+             Catch::Contains("unknown memory 2"));
+  CHECK_THAT(check(funcs({0}, {{0x3F, 0x01, 0x0B}}, {kMemory}), multiMemory()),
+             Catch::Contains("unknown memory 1"));
+  // A zero written in more than one byte is a memory index too.
+  CHECK(check(funcs({0}, {{0x3F, 0x80, 0x00, 0x0B}}, {kMemory}), multiMemory()) == "ok");
+
+  // A data segment on memory 1 (flags 2).
+  ByteVec data1 = section(11, vec({cat({{0x02, 0x01, 0x41, 0x00, 0x0B}, str("x")})}));
+  CHECK(check(wcr::test::module({twoMemories, data1}), multiMemory()) == "ok");
+  CHECK_THAT(check(wcr::test::module({kMemory, data1}), multiMemory()),
+             Catch::Contains("unknown memory 1"));
+}
+
+TEST_CASE("validator: memory indices without multi-memory are malformed", "[validator]") {
+  // wasm 2.0 wants one 0x00 byte; malformed bodies are reported before typing errors elsewhere.
+  CHECK_THAT(check(funcs({0}, {{0x3F, 0x80, 0x00, 0x0B}}, {kMemory})),
+             Catch::Contains("zero byte expected"));
+  ByteVec threeI32{0x41, 0x00, 0x41, 0x00, 0x41, 0x00};
+  CHECK_THAT(check(funcs({3}, {cat({threeI32, {0xFC, 0x0A, 0x00, 0x01, 0x0B}})}, {kMemory})),
+             Catch::Contains("zero byte expected"));
+  ByteVec typeErrorThenMalformed =
+      funcs({3, 0}, {{0x41, 0x00, 0x0B}, {0x3F, 0x01, 0x0B}}, {kMemory});
+  CHECK_THAT(check(typeErrorThenMalformed),
+             Catch::Contains("zero byte expected") && Catch::Contains("func 1"));
+  CHECK_THAT(check(funcs({3}, {{0x12, 0x00, 0x0B}, }), multiMemory()),
+             Catch::Contains("illegal opcode 12"));
+}

@@ -97,8 +97,8 @@ inline ByteVec oneFunc(ByteVec type, ByteVec code, std::initializer_list<ByteVec
   return out;
 }
 
-inline std::string check(const ByteVec& bytes) {
-  auto m = jit::wasm::decodeAndValidate(jit::wasm::Bytes(bytes.data(), bytes.size()));
+inline std::string check(const ByteVec& bytes, const jit::wasm::Features& features = {}) {
+  auto m = jit::wasm::decodeAndValidate(jit::wasm::Bytes(bytes.data(), bytes.size()), features);
   return m.ok() ? std::string("ok") : std::string(m.status().message());
 }
 

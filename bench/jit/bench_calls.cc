@@ -1,0 +1,102 @@
+// Call overhead across the host/wasm boundary (Google Benchmark), the numbers behind the JIT
+// issue's goals: host->wasm call of a nop (goal <= 5 ns) and wasm->host call of a nop
+// (goal <= 3 ns), with a wasm->wasm call as the floor. The wasm->host and wasm->wasm loops run
+// inside the guest (1,000 calls per host entry) so the entry cost is not counted in them.
+//
+//   build/bench/bench_calls [--benchmark_repetitions=5]
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "jit/llvm/llvm_compiler.h"
+#include "jit/text/parser.h"
+#include "jit/vm/host_func.h"
+#include "jit/vm/instance.h"
+#include "jit/vm/invoke.h"
+#include "jit/wasm/validator.h"
+
+namespace {
+
+using namespace wcr::jit;
+
+constexpr int kInnerCalls = 1000;
+
+constexpr char kGuest[] = R"((module
+  (import "host" "nop" (func $hostNop))
+  (func $nop (export "nop"))
+  (func $inner (param i32) (result i32) (local.get 0))
+  (func (export "call_host") (param $n i32)
+    (loop $l (call $hostNop)
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "call_wasm") (param $n i32) (local $acc i32)
+    (loop $l (local.set $acc (call $inner (local.get $acc)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))
+)";
+
+struct Guest {
+  vm::TypeRegistry types;
+  std::shared_ptr<vm::Instance> instance;
+  std::shared_ptr<const vm::Func> nop, callHost, callWasm;
+
+  Guest() {
+    auto bytes = text::parseWat(kGuest);
+    auto module = wasm::decodeAndValidate(*bytes);
+    if (!module.ok()) die(module.status().ToString());
+    auto shared = std::make_shared<const wasm::Module>(*std::move(module));
+    auto code = llvm::createLlvmCompiler()->compile(*shared, vm::CompileOptions{});
+    if (!code.ok()) die(code.status().ToString());
+    vm::Extern host;
+    host.kind = wasm::ExternKind::Func;
+    host.func = vm::makeHostFunc(types, wasm::FuncType{}, [](vm::ValRaw*) { return vm::Trap{}; });
+    auto created = vm::Instance::instantiate(shared, *code, {host}, types);
+    if (!created.ok() || !created->instance) die("instantiation failed");
+    instance = created->instance;
+    nop = instance->exportByName("nop")->func;
+    callHost = instance->exportByName("call_host")->func;
+    callWasm = instance->exportByName("call_wasm")->func;
+  }
+  [[noreturn]] static void die(const std::string& why) {
+    std::fprintf(stderr, "bench_calls: %s\n", why.c_str());
+    std::exit(1);
+  }
+};
+
+Guest& guest() {
+  static Guest g;
+  return g;
+}
+
+void HostToWasmNop(benchmark::State& state) {
+  const vm::Func& f = *guest().nop;
+  vm::ValRaw values[1];
+  for (auto _ : state) {
+    vm::Trap trap = vm::invoke(f, values);
+    benchmark::DoNotOptimize(trap.code);
+  }
+}
+BENCHMARK(HostToWasmNop);
+
+void loopInGuest(benchmark::State& state, const vm::Func& f) {
+  vm::ValRaw values[1];
+  for (auto _ : state) {
+    values[0].i32 = kInnerCalls;
+    vm::Trap trap = vm::invoke(f, values);
+    benchmark::DoNotOptimize(trap.code);
+  }
+  // Reported per inner call (seconds, shown as e.g. 2.1n): one loop iteration with its call.
+  state.counters["time/call"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * kInnerCalls,
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+void WasmToHostNop(benchmark::State& state) { loopInGuest(state, *guest().callHost); }
+BENCHMARK(WasmToHostNop);
+
+void WasmToWasmCall(benchmark::State& state) { loopInGuest(state, *guest().callWasm); }
+BENCHMARK(WasmToWasmCall);
+
+}  // namespace
+
+BENCHMARK_MAIN();
