@@ -11,7 +11,7 @@
 namespace wcr::jit::vm {
 
 struct Libcalls {
-  [[noreturn]] void (*trap)(void* vmctx, TrapCode code);
+  void (*trap)(void* vmctx, TrapCode code);  // never returns
   // memory.grow: returns the old size in pages, or -1.
   int32_t (*memoryGrow)(void* vmctx, uint32_t memory, uint32_t deltaPages);
   void (*memoryFill)(void* vmctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t len);
@@ -31,7 +31,7 @@ struct Libcalls {
   // The trap of an explicit check in compiled code: like `trap`, and `wasmOffset` is the byte
   // offset in the module binary of the instruction that trapped (kUnknownWasmOffset for checks
   // that belong to no instruction, the function prologue's), reported in the trap's backtrace.
-  [[noreturn]] void (*trapAt)(void* vmctx, TrapCode code, uint32_t wasmOffset);
+  void (*trapAt)(void* vmctx, TrapCode code, uint32_t wasmOffset);  // never returns
 };
 
 // The vm's implementation (libcalls.cc), the table every VMContext points to. Its address is

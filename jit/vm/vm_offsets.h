@@ -66,9 +66,7 @@ inline constexpr uint32_t kHeaderSize = 64;
 class VMOffsets {
  public:
   VMOffsets(uint32_t numTypes, uint32_t numImportedFuncs, uint32_t numMemories,
-            uint32_t numTables, uint32_t numGlobals, uint32_t numFuncs)
-      : numTypes_(numTypes), numImportedFuncs_(numImportedFuncs), numMemories_(numMemories),
-        numTables_(numTables), numGlobals_(numGlobals), numFuncs_(numFuncs) {
+            uint32_t numTables, uint32_t numGlobals, uint32_t numFuncs) {
     typeIds_ = kHeaderSize;
     importedFuncs_ = align8(typeIds_ + 4 * numTypes);
     memories_ = importedFuncs_ + sizeof(VMImportedFunc) * numImportedFuncs;
@@ -88,7 +86,6 @@ class VMOffsets {
 
  private:
   static constexpr uint32_t align8(uint32_t v) { return (v + 7) & ~7u; }
-  uint32_t numTypes_, numImportedFuncs_, numMemories_, numTables_, numGlobals_, numFuncs_;
   uint32_t typeIds_ = 0, importedFuncs_ = 0, memories_ = 0, tables_ = 0, globals_ = 0;
   uint32_t funcRefs_ = 0, size_ = 0;
 };
