@@ -7,7 +7,7 @@ In one run:
     first compile into the object cache and the load from it, and the load of a precompiled
     artifact (`wcr compile`), with the cache speed-up as a ratio;
   - `wasmtime compile` (Cranelift) on the same files, interleaved, for the wcr/Wasmtime ratio;
-  - bench_calls (Google Benchmark): host->wasm and wasm->host nop calls, wasm->wasm call.
+  - bench_calls (Google Benchmark): host->wasm and wasm->host nop calls, wasm call_indirect.
 Writes bench/results/jit.md. Reproduce: python3 bench/jit/run.py [--files N] [--runs N]
 """
 import argparse
@@ -108,7 +108,7 @@ def main():
         lines += ["", f"Cache load vs first compile, geometric mean: **{statistics.geometric_mean(speedups):.0f}x** "
                   "faster (goal: at least 20x)."]
     lines += ["", "| call (bench_calls, median of 5) | ns per call | goal |", "|---|---:|---:|"]
-    goals = {"HostToWasmNop": "<= 5", "WasmToHostNop": "<= 3", "WasmToWasmCall": ""}
+    goals = {"HostToWasmNop": "<= 5", "WasmToHostNop": "<= 3", "WasmCallIndirect": ""}
     for name, ns in call_ns.items():
         lines.append(f"| {name} | {ns:.2f} | {goals.get(name, '')} |")
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
