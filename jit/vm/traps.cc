@@ -100,9 +100,10 @@ constexpr size_t kAltStackSize = 64 * 1024;
 // Faults this far below the stack bottom are in the guard gap (the kernel keeps 1 MiB).
 constexpr uintptr_t kStackGuardGap = 1024 * 1024;
 
+// Owns the thread's alternate signal stack. Only initThreadState touches it: a thread_local with
+// a destructor is reached through a TLS wrapper call, too slow for every host->wasm entry, so
+// the hot per-thread facts live in the trivially destructible thread_locals below.
 struct ThreadState {
-  bool initialized = false;
-  uintptr_t stackLow = 0;
   void* altStack = nullptr;
 
   ~ThreadState() {
@@ -116,17 +117,18 @@ struct ThreadState {
 
 thread_local Activation* tlsActivation = nullptr;
 thread_local ThreadState tlsThread;
+thread_local bool tlsThreadReady = false;
+thread_local uintptr_t tlsStackLow = 0;
 
-void initThreadState() {
+void initThreadStateSlow() {
   ThreadState& state = tlsThread;
-  if (state.initialized) return;
-  state.initialized = true;
+  tlsThreadReady = true;
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
     void* addr = nullptr;
     size_t size = 0;
     if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-      state.stackLow = reinterpret_cast<uintptr_t>(addr);
+      tlsStackLow = reinterpret_cast<uintptr_t>(addr);
     }
     pthread_attr_destroy(&attr);
   }
@@ -146,6 +148,10 @@ void initThreadState() {
       }
     }
   }
+}
+
+inline void initThreadState() {
+  if (!tlsThreadReady) initThreadStateSlow();
 }
 
 // ---- Signal handling -----------------------------------------------------------------------
@@ -203,7 +209,7 @@ TrapCode classifyFault(int sig, siginfo_t* info) {
     case SIGBUS: {
       auto addr = reinterpret_cast<uintptr_t>(info->si_addr);
       if (memoryReservations().contains(addr)) return TrapCode::MemoryOutOfBounds;
-      uintptr_t low = tlsThread.stackLow;
+      uintptr_t low = tlsStackLow;
       if (low && addr + kStackGuardGap >= low && addr < low + kStackSafetyMargin) {
         return TrapCode::StackOverflow;
       }
@@ -283,8 +289,12 @@ std::vector<WasmFrame> symbolize(const RawBacktrace& raw);
 
 // ---- Public interface ------------------------------------------------------------------------
 void installTrapHandlers() {
+  // The flag is the fast path of every host->wasm entry (std::call_once is a pthread_once call).
+  static std::atomic<bool> installed{false};
+  if (installed.load(std::memory_order_acquire)) return;
   static std::once_flag once;
   std::call_once(once, [] { installHandlers(); });
+  installed.store(true, std::memory_order_release);
 }
 
 void reinstallTrapHandlers() {
@@ -347,7 +357,7 @@ void unregisterMemoryReservation(uintptr_t begin) { memoryReservations().remove(
 
 uintptr_t threadStackLimit() {
   initThreadState();
-  return tlsThread.stackLow ? tlsThread.stackLow + kStackSafetyMargin : 0;
+  return tlsStackLow ? tlsStackLow + kStackSafetyMargin : 0;
 }
 
 }  // namespace wcr::jit::vm
