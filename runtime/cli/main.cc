@@ -1,5 +1,6 @@
 // `wcr`: the command-line entry point. Subcommands live in *_command.cc; this file only wires
 // them into CLI11 and turns anything unexpected into an error line instead of a crash.
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -11,6 +12,9 @@
 #endif
 
 int main(int argc, char** argv) {
+  // A guest writing to a closed pipe gets EPIPE from its fd_write instead of killing wcr (as in
+  // Wasmtime's CLI).
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"wcr: a WebAssembly runtime (LLVM JIT, validator, WAST runner)", "wcr"};
   app.set_version_flag("--version", std::string("wcr ") + WCR_VERSION);
   app.require_subcommand(1);

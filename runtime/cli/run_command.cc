@@ -3,8 +3,9 @@
 // written as wasm values and parsed by the export's parameter types; results printed one per
 // line, as Wasmtime does) or, without --invoke, its `_start`. A trap prints
 // `error: wasm trap: MESSAGE`, then the wasm backtrace (jit/vm/backtrace.h), and exits 134, the
-// status Wasmtime uses. WASI preview1 imports come with the next issue: a module with imports is
-// refused with the name of the first one.
+// status Wasmtime uses. A module with imports gets WASI preview1 (wasi/p1): `--dir HOST[::GUEST]`
+// preopens a directory, `--env NAME[=VALUE]` sets a variable, and without --invoke the ARGS are
+// the program's arguments; proc_exit's code becomes wcr's exit status.
 //
 // FILE may be a precompiled artifact (`wcr compile`). A module is compiled through the on-disk
 // object cache (load_executable.cc): `--cache-dir DIR`, `--no-cache`; `-v` says which happened.
@@ -26,12 +27,14 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "jit/vm/instance.h"
 #include "jit/vm/interrupt.h"
 #include "jit/vm/invoke.h"
 #include "jit/vm/type_registry.h"
+#include "wasi/p1/wasi_p1.h"
 #include "runtime/cli/commands.h"
 
 namespace wcr::runtime::cli {
@@ -50,6 +53,8 @@ struct RunArgs {
   std::string cacheDir;
   bool noCache = false;
   bool verbose = false;
+  std::vector<std::string> env;   // --env NAME[=VALUE]
+  std::vector<std::string> dirs;  // --dir HOST[::GUEST]
 };
 
 constexpr int kTrapExitCode = 134;
@@ -152,6 +157,54 @@ std::string formatResult(jit::wasm::ValType type, const jit::vm::ValRaw& raw) {
   }
 }
 
+// The WASI configuration of a run: argv (the file name, then ARGS unless they are --invoke's
+// wasm values), --env NAME=VALUE (NAME alone copies the host's value) and --dir HOST[::GUEST].
+absl::StatusOr<wasi::p1::WasiConfig> wasiConfig(const RunArgs& args) {
+  wasi::p1::WasiConfig config;
+  config.args.push_back(args.file);
+  if (args.invoke.empty()) config.args.insert(config.args.end(), args.args.begin(), args.args.end());
+  for (const std::string& var : args.env) {
+    const size_t eq = var.find('=');
+    if (eq == 0) return absl::InvalidArgumentError(absl::StrCat("--env ", var, ": empty name"));
+    if (eq != std::string::npos) {
+      config.env.emplace_back(var.substr(0, eq), var.substr(eq + 1));
+    } else if (const char* value = std::getenv(var.c_str())) {
+      config.env.emplace_back(var, value);
+    }
+  }
+  for (const std::string& dir : args.dirs) {
+    const size_t sep = dir.find("::");
+    wasi::p1::Preopen preopen;
+    preopen.hostPath = dir.substr(0, sep);
+    preopen.guestPath = sep == std::string::npos ? dir : dir.substr(sep + 2);
+    if (preopen.hostPath.empty() || preopen.guestPath.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("--dir ", dir, ": expected HOST[::GUEST]"));
+    }
+    config.preopens.push_back(std::move(preopen));
+  }
+  return config;
+}
+
+// Runs `_start` as a WASI command. Exit status as Wasmtime's: proc_exit's code when below 126
+// (else 1, with a message), 0 when _start returns, 134 on a trap.
+int runWasiCommand(wasi::p1::WasiP1& wasi, jit::vm::Instance& instance, const std::string& file) {
+  absl::StatusOr<wasi::p1::CommandResult> result = wasi.runCommand(instance);
+  if (!result.ok()) {
+    std::cerr << "error: " << file << ": " << result.status().message() << "\n";
+    return 1;
+  }
+  if (result->trap) {
+    return reportTrap(result->trap->message, result->trap->backtrace, result->trap->omittedFrames);
+  }
+  const uint32_t code = result->exitCode.value_or(0);
+  if (code >= 126) {
+    std::cerr << absl::StrFormat("error: %s: exit with invalid exit status outside of [0..126)\n",
+                                 file);
+    return 1;
+  }
+  return static_cast<int>(code);
+}
+
 int run(const RunArgs& args) {
   jit::vm::CompileOptions options;
   options.optLevel = args.optLevel;
@@ -172,11 +225,30 @@ int run(const RunArgs& args) {
                                  loaded->milliseconds, loaded->options.optLevel);
   }
   const std::shared_ptr<const jit::wasm::Module>& module = loaded->module;
+  jit::vm::TypeRegistry types;
+  // WASI preview1: a module importing anything gets wasi_snapshot_preview1 (other imports are
+  // unknown). Without --invoke, ARGS are the program's arguments, after its name.
+  std::unique_ptr<wasi::p1::WasiP1> wasi;
+  std::vector<jit::vm::Extern> imports;
   if (!module->imports.empty()) {
-    const jit::wasm::Import& imp = module->imports.front();
-    std::cerr << absl::StrFormat("error: %s: unknown import \"%s\" \"%s\" (host imports are not "
-                                 "provided yet)\n", args.file, imp.module, imp.name);
-    return 1;
+    absl::StatusOr<wasi::p1::WasiConfig> config = wasiConfig(args);
+    if (!config.ok()) {
+      std::cerr << "error: " << config.status().message() << "\n";
+      return 1;
+    }
+    absl::StatusOr<std::unique_ptr<wasi::p1::WasiP1>> created =
+        wasi::p1::WasiP1::create(*std::move(config));
+    if (!created.ok()) {
+      std::cerr << "error: " << created.status().message() << "\n";
+      return 1;
+    }
+    wasi = *std::move(created);
+    absl::StatusOr<std::vector<jit::vm::Extern>> resolved = wasi->importsFor(*module, types);
+    if (!resolved.ok()) {
+      std::cerr << "error: " << args.file << ": " << resolved.status().message() << "\n";
+      return 1;
+    }
+    imports = *std::move(resolved);
   }
   jit::vm::EpochCounter epoch;
   jit::vm::InterruptConfig interrupts;
@@ -189,9 +261,8 @@ int run(const RunArgs& args) {
     interrupts.epochDeadlineTicks = 1;
     timer.emplace(epoch, absl::ToChronoNanoseconds(timeout));
   }
-  jit::vm::TypeRegistry types;
   absl::StatusOr<jit::vm::InstantiationResult> created =
-      jit::vm::Instance::instantiate(module, loaded->code, {}, types, interrupts);
+      jit::vm::Instance::instantiate(module, loaded->code, imports, types, interrupts);
   if (!created.ok()) {
     std::cerr << "error: " << args.file << ": " << created.status().message() << "\n";
     return 1;
@@ -202,6 +273,11 @@ int run(const RunArgs& args) {
   if (created->failure != jit::vm::InstantiationResult::Failure::None) {
     std::cerr << "error: " << args.file << ": " << created->message << "\n";
     return 1;
+  }
+  if (wasi) {
+    // A module without a "memory" export can still run: its WASI calls then trap, saying why.
+    (void)wasi->bindMemory(*created->instance);
+    if (args.invoke.empty()) return runWasiCommand(*wasi, *created->instance, args.file);
   }
   const std::string name = args.invoke.empty() ? "_start" : args.invoke;
   std::optional<jit::vm::Extern> ext = created->instance->exportByName(name);
@@ -256,10 +332,21 @@ void addRunCommand(CLI::App& app, int& exitCode) {
                   "$XDG_CACHE_HOME/wcr or ~/.cache/wcr)")
       ->type_name("DIR");
   cmd->add_flag("--no-cache", args->noCache, "compile without reading or writing the cache");
+  cmd->add_option("--dir", args->dirs,
+                  "give a WASI program the host directory HOST, named GUEST (default: HOST)")
+      ->type_name("HOST[::GUEST]")
+      ->allow_extra_args(false);  // one value per --dir: what follows is FILE and ARGS
+  cmd->add_option("--env", args->env,
+                  "set an environment variable of a WASI program (NAME alone: the host's value)")
+      ->type_name("NAME[=VALUE]")
+      ->allow_extra_args(false);
   cmd->add_flag("-v,--verbose", args->verbose,
                 "report whether the code was compiled, loaded from the cache or precompiled");
   addFeatureOption(*cmd, args->features);
-  cmd->add_option("ARGS", args->args, "arguments, as wasm values")->type_name("ARGS...");
+  cmd->add_option("ARGS", args->args,
+                  "the program's arguments (WASI), or --invoke's arguments as wasm values; "
+                  "put `--` before arguments that start with -")
+      ->type_name("ARGS...");
   cmd->callback([args, &exitCode] { exitCode = run(*args); });
 }
 
