@@ -11,6 +11,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/SHA256.h>
 
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -149,14 +150,10 @@ absl::StatusOr<LoadedArtifact> loadArtifact(absl::Span<const uint8_t> bytes) {
     return absl::DataLossError("the artifact is truncated");
   }
   const absl::Span<const uint8_t> body = bytes.subspan(0, bytes.size() - kDigestSize);
-  if (sha256(body) != [&] {
-        std::array<uint8_t, kDigestSize> stored;
-        std::memcpy(stored.data(), bytes.data() + body.size(), kDigestSize);
-        return stored;
-      }()) {
+  if (std::memcmp(sha256(body).data(), bytes.data() + body.size(), kDigestSize) != 0) {
     return absl::DataLossError("the artifact is damaged (checksum mismatch)");
   }
-  // Re-read the payload within the checksummed body.
+  // The rest is read through the same reader, now that the checksum vouches for it.
   const absl::Span<const uint8_t> wasmBytes = r.bytes(r.uint(8));
   std::vector<std::unique_ptr<::llvm::MemoryBuffer>> objects;
   const uint32_t count = static_cast<uint32_t>(r.uint(4));
