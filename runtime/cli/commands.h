@@ -27,6 +27,10 @@ absl::StatusOr<std::vector<uint8_t>> readFile(const std::string& path);
 // 2.0 plus `features`). Errors are prefixed with the path.
 absl::StatusOr<jit::wasm::Module> loadModule(const std::string& path,
                                              const jit::wasm::Features& features = {});
+// The same for a file's contents already read (`path` names it in errors).
+absl::StatusOr<jit::wasm::Module> decodeModuleFile(const std::string& path,
+                                                   std::vector<uint8_t> contents,
+                                                   const jit::wasm::Features& features = {});
 
 // Adds `--enable PROPOSAL` (repeatable or comma-separated: tail-call, extended-const,
 // multi-memory, all) to `cmd`; each use enables the proposal in `features`.

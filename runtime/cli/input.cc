@@ -42,11 +42,17 @@ absl::StatusOr<jit::wasm::Module> loadModule(const std::string& path,
                                              const jit::wasm::Features& features) {
   absl::StatusOr<std::vector<uint8_t>> file = readFile(path);
   if (!file.ok()) return file.status();
-  if (jit::llvm::isArtifact(*file)) {
+  return decodeModuleFile(path, *std::move(file), features);
+}
+
+absl::StatusOr<jit::wasm::Module> decodeModuleFile(const std::string& path,
+                                                   std::vector<uint8_t> contents,
+                                                   const jit::wasm::Features& features) {
+  if (jit::llvm::isArtifact(contents)) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": is a precompiled artifact (made by `wcr compile`), not a module; `wcr run` runs it"));
   }
-  auto bytes = std::make_shared<const std::vector<uint8_t>>(*std::move(file));
+  auto bytes = std::make_shared<const std::vector<uint8_t>>(std::move(contents));
   auto withPath = [&path](const absl::Status& st) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", st.message()));
   };
