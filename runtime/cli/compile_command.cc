@@ -1,7 +1,8 @@
 // `wcr compile FILE [-o OUT] [-O N] [--epoch-interruption] [--consume-fuel] [--enable P]`:
 // compiles a core module ahead of time into a precompiled artifact (jit/llvm/artifact.h) that
 // `wcr run OUT` loads without running LLVM. OUT defaults to FILE with the extension `.cwasm`, as
-// Wasmtime names its precompiled files. The artifact only runs on a host with the same CPU, wcr and LLVM.
+// Wasmtime names its precompiled files. The artifact only runs on a host with the same CPU,
+// wcr and LLVM.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
