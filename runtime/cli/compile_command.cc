@@ -41,7 +41,8 @@ int compile(const CompileArgs& args) {
     return 1;
   }
   std::string output = args.output;
-  if (output.empty()) output = std::filesystem::path(args.file).replace_extension(".cwasm").string();
+  if (output.empty())
+    output = std::filesystem::path(args.file).replace_extension(".cwasm").string();
   // Written beside the target and renamed, so a failed write never leaves half an artifact.
   const std::string tmp = output + ".tmp";
   {

@@ -50,7 +50,8 @@ absl::StatusOr<jit::wasm::Module> decodeModuleFile(const std::string& path,
                                                    const jit::wasm::Features& features) {
   if (jit::llvm::isArtifact(contents)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": is a precompiled artifact (made by `wcr compile`), not a module; `wcr run` runs it"));
+        path,
+        ": is a precompiled artifact (made by `wcr compile`), not a module; `wcr run` runs it"));
   }
   auto bytes = std::make_shared<const std::vector<uint8_t>>(std::move(contents));
   auto withPath = [&path](const absl::Status& st) {

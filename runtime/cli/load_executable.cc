@@ -54,8 +54,7 @@ absl::StatusOr<ExecutableModule> loadExecutable(const std::string& path,
     loaded.code = std::move(artifact->code);
     loaded.options = artifact->options;
   } else {
-    absl::StatusOr<jit::wasm::Module> module =
-        decodeModuleFile(path, *std::move(bytes), features);
+    absl::StatusOr<jit::wasm::Module> module = decodeModuleFile(path, *std::move(bytes), features);
     if (!module.ok()) return module.status();
     loaded.module = std::make_shared<const jit::wasm::Module>(*std::move(module));
     std::unique_ptr<jit::vm::Compiler> compiler = jit::llvm::createLlvmCompiler();

@@ -34,8 +34,8 @@
 #include "jit/vm/interrupt.h"
 #include "jit/vm/invoke.h"
 #include "jit/vm/type_registry.h"
-#include "wasi/p1/wasi_p1.h"
 #include "runtime/cli/commands.h"
+#include "wasi/p1/wasi_p1.h"
 
 namespace wcr::runtime::cli {
 namespace {
@@ -112,8 +112,8 @@ absl::StatusOr<jit::vm::ValRaw> parseArg(jit::wasm::ValType type, const std::str
       break;
     }
     default:
-      return absl::InvalidArgumentError(
-          absl::StrFormat("parameters of type %s cannot be passed on the command line", type.name()));
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "parameters of type %s cannot be passed on the command line", type.name()));
   }
   if (!ok) {
     return absl::InvalidArgumentError(
@@ -162,7 +162,8 @@ std::string formatResult(jit::wasm::ValType type, const jit::vm::ValRaw& raw) {
 absl::StatusOr<wasi::p1::WasiConfig> wasiConfig(const RunArgs& args) {
   wasi::p1::WasiConfig config;
   config.args.push_back(args.file);
-  if (args.invoke.empty()) config.args.insert(config.args.end(), args.args.begin(), args.args.end());
+  if (args.invoke.empty())
+    config.args.insert(config.args.end(), args.args.begin(), args.args.end());
   for (const std::string& var : args.env) {
     const size_t eq = var.find('=');
     if (eq == 0) return absl::InvalidArgumentError(absl::StrCat("--env ", var, ": empty name"));
@@ -292,7 +293,8 @@ int run(const RunArgs& args) {
                                  type.params.size(), args.args.size());
     return 1;
   }
-  std::vector<jit::vm::ValRaw> values(std::max<size_t>({type.params.size(), type.results.size(), 1}));
+  std::vector<jit::vm::ValRaw> values(
+      std::max<size_t>({type.params.size(), type.results.size(), 1}));
   for (size_t i = 0; i < args.args.size(); ++i) {
     absl::StatusOr<jit::vm::ValRaw> v = parseArg(type.params[i], args.args[i]);
     if (!v.ok()) {

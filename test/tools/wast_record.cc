@@ -8,10 +8,10 @@
 // each line holding a bare `(invoke ...)` becomes `(assert_return (invoke ...) RESULTS)`,
 // `(assert_trap (invoke ...) "MESSAGE")` or `(assert_exhaustion (invoke ...) "...")`. NaN
 // results (also NaN-looking v128 lanes) are written as `nan:canonical` / `nan:arithmetic` when
-// they are quiet NaNs (their payload is nondeterministic by the spec), bit for bit otherwise. Actions returning a
-// non-null reference stay bare actions. Exit status: 0 when every module and action ran (traps
-// included), 1 when a directive failed in wcr itself (e.g. a module did not instantiate), 2 on
-// usage or I/O errors.
+// they are quiet NaNs (their payload is nondeterministic by the spec), bit for bit otherwise.
+// Actions returning a non-null reference stay bare actions. Exit status: 0 when every module and
+// action ran (traps included), 1 when a directive failed in wcr itself (e.g. a module did not
+// instantiate), 2 on usage or I/O errors.
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -180,8 +180,7 @@ int main(int argc, char** argv) {
   options.engine = &engine;
   absl::flat_hash_map<uint32_t, std::string> replacements;  // 1-based line -> new text
   options.onAction = [&](const Command& command, const ActionResult& result) {
-    if (command.kind != Command::Kind::Action || command.line == 0 ||
-        command.line > lines.size()) {
+    if (command.kind != Command::Kind::Action || command.line == 0 || command.line > lines.size()) {
       return;
     }
     std::string text = lines[command.line - 1];
