@@ -47,6 +47,43 @@ bool isValidUtf8(std::string_view s) {
   return true;
 }
 
+std::optional<Utf8Error> findUtf8Error(std::string_view s) {
+  if (isValidUtf8(s)) return std::nullopt;  // the fast path; errors are rare
+  const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = begin + s.size();
+  const auto* p = begin;
+  while (p < end) {
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    size_t need;
+    uint32_t lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      need = 2;
+      if (c == 0xE0) lo = 0xA0;
+      else if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      need = 3;
+      if (c == 0xF0) lo = 0x90;
+      else if (c == 0xF4) hi = 0x8F;
+    } else {
+      return Utf8Error{static_cast<size_t>(p - begin), 1};
+    }
+    for (size_t i = 1; i <= need; ++i) {
+      if (p + i >= end) return Utf8Error{static_cast<size_t>(p - begin), 0};
+      uint32_t b = p[i];
+      bool ok = i == 1 ? (b >= lo && b <= hi) : (b & 0xC0) == 0x80;
+      if (!ok) return Utf8Error{static_cast<size_t>(p - begin), static_cast<uint8_t>(i)};
+    }
+    p += need + 1;
+  }
+  return std::nullopt;
+}
+
 void appendUtf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));
