@@ -19,6 +19,7 @@ void addValidateCommand(CLI::App& app, int& exitCode);
 void addWastCommand(CLI::App& app, int& exitCode);
 void addRunCommand(CLI::App& app, int& exitCode);
 void addCompileCommand(CLI::App& app, int& exitCode);
+void addInspectCommand(CLI::App& app, int& exitCode);
 
 // The whole file; errors name the file and the reason ("No such file or directory").
 absl::StatusOr<std::vector<uint8_t>> readFile(const std::string& path);

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   wcr::runtime::cli::addWastCommand(app, exitCode);
   wcr::runtime::cli::addRunCommand(app, exitCode);
   wcr::runtime::cli::addCompileCommand(app, exitCode);
+  wcr::runtime::cli::addInspectCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
