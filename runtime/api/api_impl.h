@@ -1,0 +1,65 @@
+// The state behind the public API's handles (runtime/include/wcr): internal to runtime/api.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "jit/vm/code.h"
+#include "jit/vm/extern.h"
+#include "jit/vm/instance.h"
+#include "jit/vm/type_registry.h"
+#include "jit/wasm/module.h"
+#include "wcr/engine.h"
+#include "wcr/instance.h"
+#include "wcr/linker.h"
+#include "wcr/module.h"
+
+namespace wcr {
+
+struct Engine::Impl {
+  Config config;
+  std::unique_ptr<jit::vm::Compiler> compiler;
+  jit::vm::TypeRegistry types;
+};
+
+struct Module::Impl {
+  std::shared_ptr<Engine::Impl> engine;
+  std::shared_ptr<const jit::wasm::Module> module;
+  std::shared_ptr<const jit::vm::CompiledCode> code;
+};
+
+struct Store::Impl {
+  std::shared_ptr<Engine::Impl> engine;
+  std::vector<std::shared_ptr<jit::vm::Instance>> instances;
+};
+
+struct Func::Impl {
+  std::shared_ptr<const jit::vm::Func> func;
+  FuncType type;
+};
+
+struct Memory::Impl {
+  std::shared_ptr<jit::vm::Memory> memory;
+};
+
+struct Instance::Impl {
+  std::shared_ptr<Store::Impl> store;
+  std::shared_ptr<jit::vm::Instance> instance;
+};
+
+struct Linker::Impl {
+  std::shared_ptr<Engine::Impl> engine;
+  // module name -> field name -> external
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, jit::vm::Extern>> defs;
+};
+
+// Conversions shared by the API's files.
+Error toError(const absl::Status& status, Error::Kind kind = Error::Kind::Invalid);
+ValKind toValKind(jit::wasm::ValType type);
+FuncType toFuncType(const jit::wasm::FuncType& type);
+ExportType toExportType(const jit::wasm::Module& module, const jit::wasm::Export& e);
+
+}  // namespace wcr
