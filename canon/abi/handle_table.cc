@@ -21,9 +21,10 @@ absl::Status wrongType(uint32_t index, const ResourceType* expected, const Resou
   } else {
     foundText = definedBy(found);
   }
-  return abiTrap(absl::StrFormat("handle index %d used with the wrong type, expected %s but "
-                                 "found %s",
-                                 index, definedBy(expected), foundText));
+  return abiTrap(
+      absl::StrFormat("handle index %d used with the wrong type, expected %s but "
+                      "found %s",
+                      index, definedBy(expected), foundText));
 }
 
 }  // namespace

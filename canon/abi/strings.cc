@@ -90,8 +90,7 @@ uint64_t alignTo(uint64_t ptr, uint64_t alignment) {
 }
 
 // The checks after every realloc of a string store.
-absl::Status checkAllocation(StringDestination& dst, uint64_t ptr, uint32_t alignment,
-                             uint64_t size) {
+absl::Status checkAllocation(GuestMemory& dst, uint64_t ptr, uint32_t alignment, uint64_t size) {
   if (ptr != alignTo(ptr, alignment)) return abiTrap("realloc return: result not aligned");
   MemoryView mem = dst.memory();
   if (ptr > mem.size || size > mem.size - ptr) {
@@ -100,14 +99,14 @@ absl::Status checkAllocation(StringDestination& dst, uint64_t ptr, uint32_t alig
   return absl::OkStatus();
 }
 
-absl::StatusOr<uint64_t> reallocChecked(StringDestination& dst, uint64_t old, uint64_t oldSize,
+absl::StatusOr<uint64_t> reallocChecked(GuestMemory& dst, uint64_t old, uint64_t oldSize,
                                         uint32_t alignment, uint64_t newSize) {
   WCR_ASSIGN_OR_RETURN(uint64_t ptr, dst.realloc(old, oldSize, alignment, newSize));
   WCR_RETURN_IF_ERROR(checkAllocation(dst, ptr, alignment, newSize));
   return ptr;
 }
 
-void write(StringDestination& dst, uint64_t at, const uint8_t* bytes, size_t n) {
+void write(GuestMemory& dst, uint64_t at, const uint8_t* bytes, size_t n) {
   if (n) std::memcpy(dst.memory().base + at, bytes, n);
 }
 
@@ -118,7 +117,7 @@ absl::Status hintMismatch() {
   return absl::InvalidArgumentError("string value's code-unit count does not match its text");
 }
 
-absl::StatusOr<Stored> storeCopy(StringDestination& dst, const std::vector<uint8_t>& encoded,
+absl::StatusOr<Stored> storeCopy(GuestMemory& dst, const std::vector<uint8_t>& encoded,
                                  uint64_t srcCodeUnits, uint32_t unitSize, uint32_t alignment) {
   uint64_t byteLength = uint64_t{unitSize} * srcCodeUnits;
   if (byteLength != encoded.size()) return hintMismatch();
@@ -127,7 +126,7 @@ absl::StatusOr<Stored> storeCopy(StringDestination& dst, const std::vector<uint8
   return Stored{ptr, srcCodeUnits};
 }
 
-absl::StatusOr<Stored> storeToUtf8(StringDestination& dst, const String& v, uint64_t units,
+absl::StatusOr<Stored> storeToUtf8(GuestMemory& dst, const String& v, uint64_t units,
                                    uint64_t worstCaseSize) {
   WCR_ASSIGN_OR_RETURN(uint64_t ptr, reallocChecked(dst, 0, 0, 1, units));
   CodePoints cps(v.utf8);
@@ -152,7 +151,7 @@ absl::StatusOr<Stored> storeToUtf8(StringDestination& dst, const String& v, uint
   return Stored{ptr, units};
 }
 
-absl::StatusOr<Stored> storeUtf8ToUtf16(StringDestination& dst, const String& v, uint64_t units) {
+absl::StatusOr<Stored> storeUtf8ToUtf16(GuestMemory& dst, const String& v, uint64_t units) {
   uint64_t worstCaseSize = 2 * units;
   std::vector<uint8_t> encoded = encodeUtf16Le(v.utf8);
   if (encoded.size() > worstCaseSize) return hintMismatch();
@@ -164,8 +163,7 @@ absl::StatusOr<Stored> storeUtf8ToUtf16(StringDestination& dst, const String& v,
   return Stored{ptr, encoded.size() / 2};
 }
 
-absl::StatusOr<Stored> storeToLatin1OrUtf16(StringDestination& dst, const String& v,
-                                            uint64_t units) {
+absl::StatusOr<Stored> storeToLatin1OrUtf16(GuestMemory& dst, const String& v, uint64_t units) {
   uint64_t tag = utf16Tag(dst.ptrSize());
   WCR_ASSIGN_OR_RETURN(uint64_t ptr, reallocChecked(dst, 0, 0, 2, units));
   uint64_t dstByteLength = 0;
@@ -198,7 +196,7 @@ absl::StatusOr<Stored> storeToLatin1OrUtf16(StringDestination& dst, const String
   return Stored{ptr, dstByteLength};
 }
 
-absl::StatusOr<Stored> storeProbablyUtf16ToLatin1OrUtf16(StringDestination& dst, const String& v,
+absl::StatusOr<Stored> storeProbablyUtf16ToLatin1OrUtf16(GuestMemory& dst, const String& v,
                                                          uint64_t units) {
   uint64_t srcByteLength = 2 * units;
   std::vector<uint8_t> encoded = encodeUtf16Le(v.utf8);
@@ -219,16 +217,19 @@ absl::StatusOr<Stored> storeProbablyUtf16ToLatin1OrUtf16(StringDestination& dst,
 
 const char* stringEncodingName(StringEncoding encoding) {
   switch (encoding) {
-    case StringEncoding::Utf8: return "utf8";
-    case StringEncoding::Utf16: return "utf16";
-    case StringEncoding::Latin1Utf16: return "latin1+utf16";
+    case StringEncoding::Utf8:
+      return "utf8";
+    case StringEncoding::Utf16:
+      return "utf16";
+    case StringEncoding::Latin1Utf16:
+      return "latin1+utf16";
   }
   return "?";
 }
 
 absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding encoding,
-                                           uint32_t ptrSize, uint64_t ptr,
-                                           uint64_t taggedCodeUnits) {
+                                           uint32_t ptrSize, uint64_t ptr, uint64_t taggedCodeUnits,
+                                           TrapWording wording) {
   uint64_t tag = utf16Tag(ptrSize);
   uint32_t alignment = 1;
   uint64_t byteLength = taggedCodeUnits;
@@ -255,7 +256,8 @@ absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding enc
   if (byteLength > kMaxStringByteLength) return abiTrap("string content out-of-bounds");
   if (ptr != alignTo(ptr, alignment)) return abiTrap("unaligned pointer");
   if (ptr > memory.size || byteLength > memory.size - ptr) {
-    return abiTrap("string pointer/length out of bounds of memory");
+    return abiTrap(wording == TrapWording::Host ? "string pointer/length out of bounds of memory"
+                                                : "string content out-of-bounds");
   }
   const uint8_t* bytes = memory.base + ptr;
   String out;
@@ -267,8 +269,8 @@ absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding enc
     std::string_view text(reinterpret_cast<const char*>(bytes), byteLength);
     if (auto error = support::findUtf8Error(text)) {
       if (error->errorLength == 0) {
-        return abiTrap(absl::StrFormat("incomplete utf-8 byte sequence from index %d",
-                                       error->validUpTo));
+        return abiTrap(
+            absl::StrFormat("incomplete utf-8 byte sequence from index %d", error->validUpTo));
       }
       return abiTrap(absl::StrFormat("invalid utf-8 sequence of %d bytes from index %d",
                                      error->errorLength, error->validUpTo));
@@ -281,7 +283,7 @@ absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding enc
   return out;
 }
 
-absl::StatusOr<std::pair<uint64_t, uint64_t>> storeStringIntoRange(StringDestination& dst,
+absl::StatusOr<std::pair<uint64_t, uint64_t>> storeStringIntoRange(GuestMemory& dst,
                                                                    StringEncoding encoding,
                                                                    const String& v) {
   uint64_t tag = utf16Tag(dst.ptrSize());
@@ -289,8 +291,12 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> storeStringIntoRange(StringDestina
   enum class Simple { Utf8, Utf16, Latin1 } src = Simple::Utf8;
   uint64_t units = v.taggedCodeUnits;
   switch (v.encoding) {
-    case StringEncoding::Utf8: src = Simple::Utf8; break;
-    case StringEncoding::Utf16: src = Simple::Utf16; break;
+    case StringEncoding::Utf8:
+      src = Simple::Utf8;
+      break;
+    case StringEncoding::Utf16:
+      src = Simple::Utf16;
+      break;
     case StringEncoding::Latin1Utf16:
       if (units & tag) {
         src = Simple::Utf16;
@@ -309,8 +315,10 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> storeStringIntoRange(StringDestina
         case Simple::Utf8:
           bytes.assign(v.utf8.begin(), v.utf8.end());
           return storeCopy(dst, bytes, units, 1, 1);
-        case Simple::Utf16: return storeToUtf8(dst, v, units, units * 3);
-        case Simple::Latin1: return storeToUtf8(dst, v, units, units * 2);
+        case Simple::Utf16:
+          return storeToUtf8(dst, v, units, units * 3);
+        case Simple::Latin1:
+          return storeToUtf8(dst, v, units, units * 2);
       }
       break;
     case StringEncoding::Utf16:

@@ -51,10 +51,10 @@ struct String {
   }
 };
 
-// The lowering side of a string store: the destination memory and its realloc.
-class StringDestination {
+// The memory and realloc of a canon definition's options, as lifting and lowering use them.
+class GuestMemory {
  public:
-  virtual ~StringDestination() = default;
+  virtual ~GuestMemory() = default;
   // The destination memory as it is now (call again after realloc).
   virtual MemoryView memory() = 0;
   // Calls the destination's realloc(old, oldSize, alignment, newSize); a trap inside it comes
@@ -65,14 +65,18 @@ class StringDestination {
   virtual uint32_t ptrSize() const { return 4; }
 };
 
+// Wasmtime words some traps differently when a host lifts a value (its host bindings) and when
+// a component calls another (its fused adapters); the suite asserts both.
+enum class TrapWording : uint8_t { Host, Adapter };
+
 // load_string_from_range: validates and decodes `taggedCodeUnits` code units at `ptr`.
 absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding encoding,
-                                           uint32_t ptrSize, uint64_t ptr,
-                                           uint64_t taggedCodeUnits);
+                                           uint32_t ptrSize, uint64_t ptr, uint64_t taggedCodeUnits,
+                                           TrapWording wording = TrapWording::Host);
 
 // store_string_into_range: allocates with the destination's realloc, writes `value` in
 // `encoding`, and returns (pointer, tagged code units).
-absl::StatusOr<std::pair<uint64_t, uint64_t>> storeStringIntoRange(StringDestination& dst,
+absl::StatusOr<std::pair<uint64_t, uint64_t>> storeStringIntoRange(GuestMemory& dst,
                                                                    StringEncoding encoding,
                                                                    const String& value);
 

@@ -18,7 +18,7 @@ using Call = std::tuple<uint64_t, uint64_t, uint32_t, uint64_t>;  // old, oldSiz
 
 // A 64 KiB memory with a bump realloc that behaves like a real one (shrinks in place, copies on
 // growth) and records its calls.
-class FakeDestination : public StringDestination {
+class FakeDestination : public GuestMemory {
  public:
   FakeDestination() : bytes(65536, 0xEE) {}
   MemoryView memory() override { return {bytes.data(), bytes.size()}; }
@@ -63,10 +63,11 @@ TEST_CASE("load utf8: valid text, empty strings, and the suite's trap messages")
 
   CHECK(loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 100, 0).ok());
   CHECK(loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 65536, 0).ok());
-  CHECK(trapMessage(loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 0xdeadbeef, 0)
-                        .status()) == "string pointer/length out of bounds of memory");
-  CHECK(trapMessage(loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 65535, 2)
-                        .status()) == "string pointer/length out of bounds of memory");
+  CHECK(trapMessage(
+            loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 0xdeadbeef, 0).status()) ==
+        "string pointer/length out of bounds of memory");
+  CHECK(trapMessage(loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 65535, 2).status()) ==
+        "string pointer/length out of bounds of memory");
 
   mem[8] = 0xFF;
   CHECK(trapMessage(loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 8, 1).status()) ==
@@ -81,8 +82,9 @@ TEST_CASE("load utf8: valid text, empty strings, and the suite's trap messages")
   // Surrogates encoded in UTF-8 (ED A0 80) are not UTF-8.
   std::memcpy(mem.data() + 8, "\xED\xA0\x80", 3);
   CHECK(!loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 8, 3).ok());
-  CHECK(trapMessage(loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 0, 1u << 28)
-                        .status()) == "string content out-of-bounds");
+  CHECK(trapMessage(
+            loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 0, 1u << 28).status()) ==
+        "string content out-of-bounds");
 }
 
 TEST_CASE("load utf16 and latin1+utf16") {
@@ -107,9 +109,9 @@ TEST_CASE("load utf16 and latin1+utf16") {
   REQUIRE(t.ok());
   CHECK(t->utf8 == "h\xF0\x9F\x98\x80");
   CHECK(t->taggedCodeUnits == (3 | kTag));
-  CHECK(trapMessage(loadStringFromRange(viewOf(mem), StringEncoding::Latin1Utf16, 4, 65534,
-                                        2 | kTag)
-                        .status()) == "string pointer/length out of bounds of memory");
+  CHECK(
+      trapMessage(loadStringFromRange(viewOf(mem), StringEncoding::Latin1Utf16, 4, 65534, 2 | kTag)
+                      .status()) == "string pointer/length out of bounds of memory");
 }
 
 TEST_CASE("store utf8 -> utf8 copies with one allocation") {
@@ -209,11 +211,13 @@ TEST_CASE("store latin1+utf16 (utf16) -> latin1+utf16 deflates when it can") {
 TEST_CASE("store traps on a misaligned or out-of-bounds realloc result") {
   FakeDestination dst;
   dst.forced = 3;
-  CHECK(trapMessage(storeStringIntoRange(dst, StringEncoding::Utf16, String::fromUtf8("ab"))
-                        .status()) == "realloc return: result not aligned");
+  CHECK(trapMessage(
+            storeStringIntoRange(dst, StringEncoding::Utf16, String::fromUtf8("ab")).status()) ==
+        "realloc return: result not aligned");
   dst.forced = 65535;
-  CHECK(trapMessage(storeStringIntoRange(dst, StringEncoding::Utf8, String::fromUtf8("ab"))
-                        .status()) == "realloc return: beyond end of memory");
+  CHECK(trapMessage(
+            storeStringIntoRange(dst, StringEncoding::Utf8, String::fromUtf8("ab")).status()) ==
+        "realloc return: beyond end of memory");
 }
 
 TEST_CASE("a host string whose hint lies is refused, not written out of bounds") {
