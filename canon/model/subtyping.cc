@@ -13,11 +13,20 @@ namespace wcr::canon::model::internal {
 namespace {
 
 using Map = absl::flat_hash_map<uint32_t, uint32_t>;
+using DefinedMap = absl::flat_hash_map<uint32_t, ValType>;
 
-std::string coreTypesString(const std::vector<jit::wasm::ValType>& ts) {
-  std::vector<std::string> parts;
-  for (auto t : ts) parts.push_back(t.name());
-  return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
+// "(func (param i32) (result i64))", as wasmparser prints a core function type.
+std::string watFunc(const jit::wasm::FuncType& f) {
+  std::string s = "(func";
+  auto list = [&](const char* what, const std::vector<jit::wasm::ValType>& ts) {
+    if (ts.empty()) return;
+    absl::StrAppend(&s, " (", what);
+    for (auto t : ts) absl::StrAppend(&s, " ", t.name());
+    absl::StrAppend(&s, ")");
+  };
+  list("param", f.params);
+  list("result", f.results);
+  return s + ")";
 }
 
 bool limitsMatch(const jit::wasm::Limits& actual, const jit::wasm::Limits& expected) {
@@ -32,7 +41,8 @@ bool limitsMatch(const jit::wasm::Limits& actual, const jit::wasm::Limits& expec
 // definition maps to one new definition (named-ness stays consistent).
 class Substituter {
  public:
-  Substituter(TypeTable& t, const Map& map) : t_(t), map_(map) {}
+  Substituter(TypeTable& t, const Map& map, const DefinedMap* defs = nullptr)
+      : t_(t), map_(map), defs_(defs && !defs->empty() ? defs : nullptr) {}
 
   ResourceId resource(ResourceId r) {
     auto m = map_.find(t_.canonicalResource(r).index);
@@ -46,23 +56,44 @@ class Substituter {
     return out;
   }
 
-  bool mentions(ValType v) { return !v.isPrimitive() && t_.defined(v.definedId()).containsResource; }
+  bool mentions(ValType v) {
+    return !v.isPrimitive() && (defs_ || t_.defined(v.definedId()).containsResource);
+  }
 
   ValType val(ValType v) {
+    if (v.isPrimitive()) return v;
+    if (defs_) {
+      auto d = defs_->find(v.definedId().index);
+      if (d != defs_->end()) return d->second;
+    }
     if (!mentions(v)) return v;
     auto memo = defined_.find(v.definedId().index);
     if (memo != defined_.end()) return ValType::defined({memo->second});
     DefinedType d = t_.defined(v.definedId());
-    d.canonical = {};
-    d.containsBorrow = d.containsResource = false;
-    d.depth = 1;
-    for (Field& f : d.fields) f.type = val(f.type);
+    bool changed = false;
+    auto map = [&](ValType& x) {
+      ValType n = val(x);
+      changed |= !(n == x);
+      x = n;
+    };
+    for (Field& f : d.fields) map(f.type);
     for (Case& c : d.cases)
-      if (c.type) c.type = val(*c.type);
-    for (ValType& x : d.types) x = val(x);
-    if (d.first) d.first = val(*d.first);
-    if (d.second) d.second = val(*d.second);
-    if (d.resource.valid()) d.resource = resource(d.resource);
+      if (c.type) map(*c.type);
+    for (ValType& x : d.types) map(x);
+    if (d.first) map(*d.first);
+    if (d.second) map(*d.second);
+    if (d.resource.valid()) {
+      ResourceId n = resource(d.resource);
+      changed |= !(n == d.resource);
+      d.resource = n;
+    }
+    if (!changed) {
+      defined_[v.definedId().index] = v.definedId().index;
+      return v;
+    }
+    d.canonical = {};
+    d.containsBorrow = d.containsResource = d.containsList = false;
+    d.depth = 1;
     ValType out = ValType::defined(t_.addDefined(std::move(d)));
     defined_[v.definedId().index] = out.definedId().index;
     return out;
@@ -70,13 +101,19 @@ class Substituter {
 
   FuncTypeId func(FuncTypeId id) {
     FuncType f = t_.func(id);
-    bool any = false;
-    for (Field& p : f.params) any |= mentions(p.type);
-    if (f.result) any |= mentions(*f.result);
-    if (!any) return id;
+    bool changed = false;
+    for (Field& p : f.params) {
+      ValType n = val(p.type);
+      changed |= !(n == p.type);
+      p.type = n;
+    }
+    if (f.result) {
+      ValType n = val(*f.result);
+      changed |= !(n == *f.result);
+      f.result = n;
+    }
+    if (!changed) return id;
     f.canonical = {};
-    for (Field& p : f.params) p.type = val(p.type);
-    if (f.result) f.result = val(*f.result);
     return t_.addFunc(std::move(f));
   }
 
@@ -111,14 +148,15 @@ class Substituter {
  private:
   TypeTable& t_;
   const Map& map_;
+  const DefinedMap* defs_;
   absl::flat_hash_map<uint32_t, uint32_t> aliases_, defined_;
 };
 
 }  // namespace
 
-ExternType Validator::substitute(const ExternType& t, const Map& map) {
-  if (map.empty()) return t;
-  Substituter s(types(), map);
+ExternType Validator::substitute(const ExternType& t, const Map& map, const DefinedMap* defs) {
+  if (map.empty() && (!defs || defs->empty())) return t;
+  Substituter s(types(), map, defs);
   return s.extern_(t);
 }
 ValType Validator::substitute(ValType t, const Map& map) {
@@ -141,14 +179,7 @@ std::string coreExternMismatch(const CoreExternDesc& actual, const CoreExternDes
   switch (expected.kind) {
     case ExternKind::Func:
       if (!(actual.func == expected.func)) {
-        return absl::StrCat("expected: ", expected.isTag ? "(tag) " : "", "(func ",
-                            coreTypesString(expected.func.params), " -> ",
-                            coreTypesString(expected.func.results), ")",
-                            expected.func.params.empty() && expected.func.results.empty()
-                                ? ""
-                                : "",
-                            "\nfound: (func ", coreTypesString(actual.func.params), " -> ",
-                            coreTypesString(actual.func.results), ")");
+        return absl::StrCat("expected: ", watFunc(expected.func), "\nfound: ", watFunc(actual.func));
       }
       return "";
     case ExternKind::Table:
@@ -200,7 +231,10 @@ std::string Subtyping::valType(ValType actual, ValType expected, uint32_t depth)
       return absl::StrCat("expected primitive `", toString(expected.prim()), "` found primitive `",
                           toString(actual.prim()), "`");
     }
-    if (expected.isPrimitive()) return absl::StrCat("expected primitive, found ", describe(actual));
+    if (expected.isPrimitive()) {
+      return depth == 0 ? absl::StrCat("expected primitive, found ", describe(actual))
+                        : absl::StrCat("expected ", describe(expected), ", found ", describe(actual));
+    }
     return absl::StrCat("expected ", describe(expected), ", found ", describe(actual));
   }
   const DefinedType& a = t_.defined(actual.definedId());
@@ -314,14 +348,15 @@ std::string Subtyping::funcType(FuncTypeId actual, FuncTypeId expected) {
       return absl::StrCat("expected parameter named `", e.params[i].name, "`, found `",
                           a.params[i].name, "`");
     }
-    std::string r = valType(a.params[i].type, e.params[i].type);
+    std::string r = valType(a.params[i].type, e.params[i].type, 1);
     if (!r.empty()) return absl::StrCat("type mismatch in function parameter `", e.params[i].name, "`: ", r);
   }
   if (a.result.has_value() != e.result.has_value()) {
-    return e.result ? "expected a result, found none" : "expected no result, found one";
+    // (wasmparser words this one from the other side)
+    return e.result ? "expected no result, found one" : "expected a result, found none";
   }
   if (e.result) {
-    std::string r = valType(*a.result, *e.result);
+    std::string r = valType(*a.result, *e.result, 1);
     if (!r.empty()) return absl::StrCat("type mismatch with result type: ", r);
   }
   return "";

@@ -355,6 +355,20 @@ absl::StatusOr<ExternType> Validator::externType(const RawExternType& t, Scope& 
 absl::StatusOr<CoreExternDesc> Validator::coreExtern(const CoreExternType& t,
                                                      const std::vector<CoreTypeEntry>& coreTypes,
                                                      size_t offset) {
+  if (t.kind == jit::wasm::ExternKind::Memory) {
+    const jit::wasm::Limits& l = t.memory.limits;
+    uint64_t maxPages = l.is64 ? (uint64_t{1} << 48) : jit::wasm::kMaxPages32;
+    if (l.min > maxPages || (l.max && *l.max > maxPages)) {
+      return errorAt(offset, "memory size must be at most %u pages (4GiB)", maxPages);
+    }
+    if (l.max && *l.max < l.min) {
+      return errorAt(offset, "size minimum must not be greater than maximum");
+    }
+  }
+  if (t.kind == jit::wasm::ExternKind::Table && t.table.limits.max &&
+      *t.table.limits.max < t.table.limits.min) {
+    return errorAt(offset, "size minimum must not be greater than maximum");
+  }
   CoreExternDesc d;
   d.kind = t.kind;
   d.isTag = t.isTag;
@@ -441,6 +455,37 @@ absl::Status Validator::coreType(const RawCoreType& t, Scope& s, uint32_t depth)
   return absl::OkStatus();
 }
 
+// Whether an instance or component type mentions any resource (in an import or export).
+bool Validator::mentionsResource(AnyType t) {
+  auto externMentions = [&](const ExternType& e) {
+    if (e.kind == ExternType::Module) return false;
+    return mentionsResource(e.type);
+  };
+  switch (t.kind) {
+    case AnyType::Resource: return true;
+    case AnyType::Value: return types().containsResource(t.value);
+    case AnyType::Func: {
+      const FuncType& f = types().func(t.func());
+      for (const Field& p : f.params)
+        if (types().containsResource(p.type)) return true;
+      return f.result && types().containsResource(*f.result);
+    }
+    case AnyType::Instance:
+      for (const auto& [n, e] : types().instance(t.instance()).exports)
+        if (externMentions(e)) return true;
+      return false;
+    case AnyType::Component: {
+      const ComponentType& c = types().component(t.component());
+      for (const auto& [n, e] : c.imports)
+        if (externMentions(e)) return true;
+      for (const auto& [n, e] : c.exports)
+        if (externMentions(e)) return true;
+      return false;
+    }
+  }
+  return false;
+}
+
 absl::Status Validator::outerAlias(const Alias& a, Scope& s) {
   // Scopes counted outward: 0 is `s` itself.
   Scope* target = &s;
@@ -472,8 +517,7 @@ absl::Status Validator::outerAlias(const Alias& a, Scope& s) {
         if (f.result) resources |= types().containsResource(*f.result);
       }
       if (t.kind == AnyType::Instance || t.kind == AnyType::Component) {
-        // Instance and component types are closed except for their resources; conservatively
-        // allowed (their resources are their own imports/exports).
+        resources |= mentionsResource(t);
       }
       if (resources) {
         return errorAt(a.offset, "canonical type of outer alias transitively refers to resources "

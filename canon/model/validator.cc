@@ -128,6 +128,12 @@ absl::Status Validator::coreModule(const CoreModuleDef& m, Scope& s) {
   }
   ModuleType t;
   const wasm::Module& mod = m.module;
+  absl::flat_hash_set<std::pair<std::string, std::string>> seen;
+  for (const wasm::Import& imp : mod.imports) {
+    if (!seen.insert({imp.module, imp.name}).second) {
+      return errorAt(m.offset, "duplicate import name `%s:%s`", imp.module, imp.name);
+    }
+  }
   uint32_t counts[4] = {0, 0, 0, 0};
   for (const wasm::Import& imp : mod.imports) {
     uint32_t k = static_cast<uint32_t>(imp.kind);
@@ -252,7 +258,20 @@ absl::Status Validator::instance(const InstanceDef& d, Scope& s) {
     for (ResourceId r : ct.definedResources) {
       map[types().canonicalResource(r).index] = types().freshResource().index;
     }
-    for (const auto& [name, t] : ct.exports) out.exports.push_back({name, substitute(t, map)});
+    // Type imports with an `eq` bound are replaced by the supplied type itself.
+    absl::flat_hash_map<uint32_t, ValType> defs;
+    for (const auto& [name, expected] : ct.imports) {
+      if (expected.kind != ExternType::Type || expected.type.kind != AnyType::Value ||
+          expected.type.value.isPrimitive()) {
+        continue;
+      }
+      for (const auto& [n, t] : args) {
+        if (n == name && t.type.kind == AnyType::Value) {
+          defs[expected.type.value.definedId().index] = t.type.value;
+        }
+      }
+    }
+    for (const auto& [name, t] : ct.exports) out.exports.push_back({name, substitute(t, map, &defs)});
   } else {
     Scope bag;
     bag.kind = ScopeKind::InstanceType;
@@ -261,12 +280,10 @@ absl::Status Validator::instance(const InstanceDef& d, Scope& s) {
     bag.id = s.id;
     for (const InlineExport& e : d.exports) {
       WCR_ASSIGN_OR_RETURN(ExternType t, itemType(e.item, s, d.offset));
-      if (t.kind == ExternType::Type) {
-        if (t.type.kind == AnyType::Value && !t.type.value.isPrimitive()) {
-          t.type.value = ValType::defined(types().copyDefined(t.type.value.definedId()));
-        } else if (t.type.kind == AnyType::Resource) {
-          t.type.index = types().aliasResource(t.type.resource()).index;
-        }
+      // A resource exported by a bag of exports gets a new name (alias); defined types keep
+      // their identity, so types exported together still refer to each other.
+      if (t.kind == ExternType::Type && t.type.kind == AnyType::Resource) {
+        t.type.index = types().aliasResource(t.type.resource()).index;
       }
       WCR_RETURN_IF_ERROR(addExtern(bag, false, e.name, t, d.offset, /*pushIndex=*/false));
     }
@@ -355,10 +372,8 @@ absl::Status Validator::exportDef(const ExportDef& d, Scope& s) {
     if (!r.empty()) {
       return errorAt(d.offset, "ascribed type of export is not compatible with item's type: %s", r);
     }
-    if (abstract) {
-      // Inside this component the new index is the exported resource itself.
-      ascribed.type = AnyType::ofResource(types().aliasResource(t.type.resource()));
-    }
+    // An abstract ascription (`(sub resource)`) keeps its fresh resource: from the outside the
+    // export is a type of its own.
     t = ascribed;
   } else if (t.kind == ExternType::Type) {
     if (t.type.kind == AnyType::Value && !t.type.value.isPrimitive()) {

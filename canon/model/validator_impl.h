@@ -101,6 +101,7 @@ class Validator {
                                             const std::vector<CoreTypeEntry>& coreTypes,
                                             size_t offset);
   absl::Status outerAlias(const Alias& a, Scope& s);
+  bool mentionsResource(AnyType t);
   // Adds a named import/export to a scope (type scopes and components): name checks, visibility,
   // resource freshening of instance types, index space push.
   absl::Status addExtern(Scope& s, bool isImport, const ExternName& name, ExternType type,
@@ -113,7 +114,9 @@ class Validator {
 
   // subtyping.cc (see subtyping below)
   // Replaces resources per `map` (canonical -> canonical) throughout a type.
-  ExternType substitute(const ExternType& t, const absl::flat_hash_map<uint32_t, uint32_t>& map);
+  // `defs` also replaces defined types by definition id (type imports supplied by `with`).
+  ExternType substitute(const ExternType& t, const absl::flat_hash_map<uint32_t, uint32_t>& map,
+                        const absl::flat_hash_map<uint32_t, ValType>* defs = nullptr);
   ValType substitute(ValType t, const absl::flat_hash_map<uint32_t, uint32_t>& map);
   FuncTypeId substitute(FuncTypeId t, const absl::flat_hash_map<uint32_t, uint32_t>& map);
 
