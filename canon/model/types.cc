@@ -153,11 +153,16 @@ uint64_t TypeTable::elemSize64(ValType t) const {
 
 DefinedTypeId TypeTable::addDefined(DefinedType type) {
   // Facts from the children.
+  type.containsList = type.kind == DefinedKind::List || type.kind == DefinedKind::Map;
   auto visit = [&](ValType v) {
-    if (v.isPrimitive()) return;
+    if (v.isPrimitive()) {
+      type.containsList |= v.prim() == PrimType::String;
+      return;
+    }
     const DefinedType& c = defined(v.definedId());
     type.containsBorrow |= c.containsBorrow;
     type.containsResource |= c.containsResource;
+    type.containsList |= c.containsList;
     type.depth = std::max(type.depth, c.depth + 1);
   };
   for (const Field& f : type.fields) visit(f.type);
@@ -166,6 +171,9 @@ DefinedTypeId TypeTable::addDefined(DefinedType type) {
   for (ValType v : type.types) visit(v);
   if (type.first) visit(*type.first);
   if (type.second) visit(*type.second);
+  // A stream or future is a handle: its payload is copied by stream/future built-ins with their
+  // own options, not by the function that passes the handle.
+  if (type.kind == DefinedKind::Stream || type.kind == DefinedKind::Future) type.containsList = false;
   if (type.kind == DefinedKind::Own || type.kind == DefinedKind::Borrow) {
     type.containsResource = true;
     type.containsBorrow |= type.kind == DefinedKind::Borrow;

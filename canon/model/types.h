@@ -104,6 +104,7 @@ struct DefinedType {
   DefinedTypeId canonical;           // structural representative
   bool containsBorrow = false;       // transitively
   bool containsResource = false;     // own/borrow anywhere inside (outer alias rule)
+  bool containsList = false;         // a string or (variable-length) list inside: memory needed
   uint32_t depth = 1;                // nesting depth (hostile-input limit)
   uint64_t elemSize64 = 0;           // elem_size(t, 'i64'), saturated (validation bound 2^28)
   uint32_t align64 = 1;              // alignment(t, 'i64')
@@ -250,6 +251,11 @@ class TypeTable {
   }
   bool containsBorrow(ValType t) const {
     return !t.isPrimitive() && defined(t.definedId()).containsBorrow;
+  }
+  // A string or a list inside: lifting and lowering it needs `memory` (and `realloc`).
+  bool containsList(ValType t) const {
+    if (t.isPrimitive()) return t.prim() == PrimType::String;
+    return defined(t.definedId()).containsList;
   }
   bool containsResource(ValType t) const {
     return !t.isPrimitive() && defined(t.definedId()).containsResource;
