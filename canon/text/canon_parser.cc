@@ -152,9 +152,8 @@ absl::Status ComponentBuilder::parseCanon(const Binding* outer, bool wrappedInFu
       c_.setPos(c_.pos() + 2);
       WCR_ASSIGN_OR_RETURN(liftType, parseIndex(Sort::Type));
       WCR_RETURN_IF_ERROR(c_.expectRParen());
-    } else if (c_.isKeyword("async") || c_.isParenKeyword("param") ||
-               c_.isParenKeyword("result")) {
-      // An inline signature up to `(canon`.
+    } else {
+      // An inline signature up to `(canon` (none at all: `(func)`).
       CodeWriter sig;
       sig.u8(c_.takeKeyword("async") ? 0x43 : 0x40);
       CodeWriter params;
@@ -239,7 +238,7 @@ absl::Status ComponentBuilder::parseCanon(const Binding* outer, bool wrappedInFu
         case Operands::Type:
         case Operands::TypeOpts:
         case Operands::TypeAsync: {
-          WCR_ASSIGN_OR_RETURN(uint32_t t, parseIndex(Sort::Type));
+          WCR_ASSIGN_OR_RETURN(uint32_t t, parseRef(Sort::Type, true));
           w.u32(t);
           if (b->operands == Operands::TypeOpts) WCR_RETURN_IF_ERROR(writeCanonOpts(w, n));
           if (b->operands == Operands::TypeAsync) w.u8(c_.takeKeyword("async") ? 0x01 : 0x00);

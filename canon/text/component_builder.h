@@ -63,6 +63,7 @@ class ComponentBuilder {
     ComponentSections sections;  // Component scopes
     DeclList decls;              // type scopes
     NameMap nameMap;             // Component scopes: the `component-name` entries
+    std::vector<std::pair<Sort, std::vector<uint8_t>>> appendedExports;  // inline exports
   };
   using NameTables = std::array<absl::flat_hash_map<std::string, uint32_t>, kSortCount>;
 
@@ -84,6 +85,7 @@ class ComponentBuilder {
   // Allocates the next index of `sort` in the current scope, binds `id` and records the name.
   absl::StatusOr<uint32_t> define(Sort sort, const Token* id, bool named = true);
   absl::Status bindExports(Sort sort, uint32_t index, const Binding& b);
+  absl::Status flushAppendedExports();
   bool peekIndex() const;
   absl::StatusOr<uint32_t> parseU32();
   // `$id` or a number, in `sort`'s space (with automatic outer aliases for `$id`s).
@@ -121,9 +123,10 @@ class ComponentBuilder {
   // An instance built from `(export ...)`s, as in `(with "x" (instance (export ...)*))`.
   absl::StatusOr<uint32_t> emitInlineInstance(bool core);
   void emitAlias(std::vector<uint8_t> bytes);
+  bool atAliasSugar() const;
   // `alias export` / `alias core export` of `name` from `instance`.
   absl::StatusOr<uint32_t> aliasExport(Sort sort, uint32_t instance, const std::string& name,
-                                       const Token* id, bool named);
+                                       const Token* id, bool named, bool coreExport);
 
   // ---- types (component_types.cc) ----
   absl::Status parseTypeField();      // `(type $id? ...)`
@@ -165,7 +168,8 @@ class ComponentBuilder {
   bool havePrevious_ = false;
   bool unresolved_ = false;  // a `$id` was not found in this pass (first pass only)
   const Token* pendingScopeId_ = nullptr;  // `$T` of `(type $T (component ...))`
-  bool inCoreContext_ = false;  // inside `(core instance ...)`: sorts are core without `core`
+  bool inCoreContext_ = false;
+  uint32_t lastDefined_ = 0;  // the index `define` returned last  // inside `(core instance ...)`: sorts are core without `core`
   // Module type scopes: inline function signatures already declared, to their type index.
   std::vector<absl::flat_hash_map<std::string, uint32_t>> moduleTypeSigs_;
 };

@@ -59,6 +59,7 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::runPass() {
   }
   WCR_RETURN_IF_ERROR(parseFields());
   WCR_RETURN_IF_ERROR(c_.expectRParen());
+  WCR_RETURN_IF_ERROR(flushAppendedExports());
   std::unique_ptr<Scope> s = closeScope();
   std::vector<uint8_t> out = componentPreamble();
   s->sections.writeTo(out);
@@ -111,19 +112,30 @@ absl::StatusOr<uint32_t> ComponentBuilder::define(Sort sort, const Token* id, bo
     }
     if (named && s.kind == ScopeKind::Component) s.nameMap.sorts[k].emplace_back(index, name);
   }
+  lastDefined_ = index;
   return index;
 }
 
 absl::Status ComponentBuilder::bindExports(Sort sort, uint32_t index, const Binding& b) {
+  // Inline exports are appended to the end of the component (as wasm-tools does).
   for (const ExportName& e : b.exports) {
     CodeWriter w;
     writeExternName(w, e);
     writeSort(w, sort);
     w.u32(index);
     w.u8(0x00);  // no type ascription
-    scope().sections.addItem(kExportSection, w.out());
+    scope().appendedExports.emplace_back(sort, std::move(w.out()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ComponentBuilder::flushAppendedExports() {
+  Scope& s = scope();
+  for (auto& [sort, bytes] : s.appendedExports) {
+    s.sections.addItem(kExportSection, bytes);
     WCR_RETURN_IF_ERROR(define(sort, nullptr, false).status());
   }
+  s.appendedExports.clear();
   return absl::OkStatus();
 }
 
@@ -255,13 +267,15 @@ absl::StatusOr<Sort> ComponentBuilder::parseSort(bool core) {
 absl::StatusOr<uint32_t> ComponentBuilder::parseRefBody(Sort sort) {
   if (!peekIndex()) return errorAt(c_.peek(), "expected an index");
   if (!c_.is(TokenKind::String, 1)) return parseIndex(sort);
-  bool core = isCoreSort(sort);
+  // Core items are exports of core instances, except core modules, which component instances
+  // export.
+  bool core = isCoreSort(sort) && sort != Sort::CoreModule;
   WCR_ASSIGN_OR_RETURN(uint32_t index, parseIndex(core ? Sort::CoreInstance : Sort::Instance));
   while (c_.is(TokenKind::String)) {
     WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
     bool last = !c_.is(TokenKind::String);
     Sort target = last ? sort : (core ? Sort::CoreInstance : Sort::Instance);
-    WCR_ASSIGN_OR_RETURN(index, aliasExport(target, index, name, nullptr, false));
+    WCR_ASSIGN_OR_RETURN(index, aliasExport(target, index, name, nullptr, false, core));
   }
   return index;
 }
@@ -400,10 +414,11 @@ absl::Status ComponentBuilder::parseField() {
 
 absl::Status ComponentBuilder::parseCoreModule(const Token& open) {
   WCR_ASSIGN_OR_RETURN(Binding b, parseBinding());
-  if (c_.isParenKeyword("alias")) {
+  if (atAliasSugar()) {
     c_.setPos(c_.pos() + 2);
     WCR_RETURN_IF_ERROR(parseAlias(b.id, Sort::CoreModule));
-    return c_.expectRParen();
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    return bindExports(Sort::CoreModule, lastDefined_, b);
   }
   std::vector<uint8_t> bytes;
   if (c_.takeKeyword("binary")) {
@@ -457,10 +472,11 @@ absl::StatusOr<uint32_t> ComponentBuilder::emitInlineInstance(bool core) {
 
 absl::Status ComponentBuilder::parseCoreInstance() {
   WCR_ASSIGN_OR_RETURN(Binding b, parseBinding());
-  if (c_.isParenKeyword("alias")) {
+  if (atAliasSugar()) {
     c_.setPos(c_.pos() + 2);
     WCR_RETURN_IF_ERROR(parseAlias(b.id, Sort::CoreInstance));
-    return c_.expectRParen();
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    return bindExports(Sort::CoreInstance, lastDefined_, b);
   }
   CodeWriter w;
   if (c_.takeParenKeyword("instantiate")) {
@@ -524,10 +540,11 @@ absl::Status ComponentBuilder::parseCoreInstance() {
 
 absl::Status ComponentBuilder::parseInstance() {
   WCR_ASSIGN_OR_RETURN(Binding b, parseBinding());
-  if (c_.isParenKeyword("alias")) {
+  if (atAliasSugar()) {
     c_.setPos(c_.pos() + 2);
     WCR_RETURN_IF_ERROR(parseAlias(b.id, Sort::Instance));
-    return c_.expectRParen();
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    return bindExports(Sort::Instance, lastDefined_, b);
   }
   if (c_.isParenKeyword("import")) {
     // `(instance $id? (import "name") <instance type>)`: an import.
@@ -609,10 +626,11 @@ absl::Status ComponentBuilder::parseInstance() {
 
 absl::Status ComponentBuilder::parseNestedComponent() {
   WCR_ASSIGN_OR_RETURN(Binding b, parseBinding());
-  if (c_.isParenKeyword("alias")) {
+  if (atAliasSugar()) {
     c_.setPos(c_.pos() + 2);
     WCR_RETURN_IF_ERROR(parseAlias(b.id, Sort::Component));
-    return c_.expectRParen();
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    return bindExports(Sort::Component, lastDefined_, b);
   }
   if (scope().kind != ScopeKind::Component) {
     return errorAt(c_.peek(), "a component definition outside a component");
@@ -624,6 +642,7 @@ absl::Status ComponentBuilder::parseNestedComponent() {
   }
   WCR_RETURN_IF_ERROR(parseFields());
   WCR_RETURN_IF_ERROR(c_.expectRParen());
+  WCR_RETURN_IF_ERROR(flushAppendedExports());
   std::unique_ptr<Scope> inner = closeScope();
   std::vector<uint8_t> bytes = componentPreamble();
   inner->sections.writeTo(bytes);
@@ -631,6 +650,23 @@ absl::Status ComponentBuilder::parseNestedComponent() {
   scope().sections.addRaw(kComponentSection, bytes);
   WCR_ASSIGN_OR_RETURN(uint32_t index, define(Sort::Component, b.id));
   return bindExports(Sort::Component, index, b);
+}
+
+bool ComponentBuilder::atAliasSugar() const {
+  // `(sort $id? (alias export $i "n"))`: an alias whose target sort is the enclosing form's,
+  // unlike an alias definition `(alias export $i "n" (func $f))` inside a nested scope.
+  if (!c_.isParenKeyword("alias")) return false;
+  const std::vector<Token>& toks = c_.tokens();
+  int depth = 0;
+  for (size_t i = c_.pos(); i < toks.size(); ++i) {
+    if (toks[i].kind == TokenKind::LParen) ++depth;
+    else if (toks[i].kind == TokenKind::RParen && --depth == 0) {
+      return toks[i - 1].kind != TokenKind::RParen;
+    } else if (toks[i].kind == TokenKind::Eof) {
+      return true;
+    }
+  }
+  return true;
 }
 
 void ComponentBuilder::emitAlias(std::vector<uint8_t> bytes) {
@@ -643,10 +679,10 @@ void ComponentBuilder::emitAlias(std::vector<uint8_t> bytes) {
 
 absl::StatusOr<uint32_t> ComponentBuilder::aliasExport(Sort sort, uint32_t instance,
                                                        const std::string& name, const Token* id,
-                                                       bool named) {
+                                                       bool named, bool coreExport) {
   CodeWriter w;
   writeSort(w, sort);
-  w.u8(isCoreSort(sort) ? 0x01 : 0x00);
+  w.u8(coreExport ? 0x01 : 0x00);
   w.u32(instance);
   w.name(name);
   emitAlias(w.out());
@@ -661,9 +697,7 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
     if (forcedSort) return std::make_pair(*forcedSort, forcedId);
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
     WCR_ASSIGN_OR_RETURN(Sort s, parseSort(false));
-    if (core != isCoreSort(s) && !(core && s == Sort::CoreType)) {
-      return errorAt(c_.peek(), "alias sort does not match the alias kind");
-    }
+    (void)core;
     const Token* id = c_.is(TokenKind::Id) ? &c_.next() : nullptr;
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return std::make_pair(s, id);
@@ -672,13 +706,13 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
     WCR_ASSIGN_OR_RETURN(uint32_t instance, parseIndex(Sort::Instance));
     WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
     WCR_ASSIGN_OR_RETURN(auto t, target(false));
-    WCR_RETURN_IF_ERROR(aliasExport(t.first, instance, name, t.second, true).status());
+    WCR_RETURN_IF_ERROR(aliasExport(t.first, instance, name, t.second, true, false).status());
   } else if (c_.isKeyword("core") && c_.isKeyword("export", 1)) {
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(uint32_t instance, parseIndex(Sort::CoreInstance));
     WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
     WCR_ASSIGN_OR_RETURN(auto t, target(true));
-    WCR_RETURN_IF_ERROR(aliasExport(t.first, instance, name, t.second, true).status());
+    WCR_RETURN_IF_ERROR(aliasExport(t.first, instance, name, t.second, true, true).status());
   } else if (c_.takeKeyword("outer")) {
     // The sort comes last but decides the index space: read it first.
     size_t countPos = c_.pos();
@@ -733,12 +767,13 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
 
 absl::Status ComponentBuilder::parseItemWithSort(Sort sort) {
   WCR_ASSIGN_OR_RETURN(Binding b, parseBinding());
-  if (!c_.takeParenKeyword("alias")) {
+  if (!atAliasSugar()) {
     return errorAt(c_.peek(), absl::StrFormat("expected an alias for a %s", sortDescription(sort)));
   }
+  c_.setPos(c_.pos() + 2);
   WCR_RETURN_IF_ERROR(parseAlias(b.id, sort));
   WCR_RETURN_IF_ERROR(c_.expectRParen());
-  return absl::OkStatus();
+  return bindExports(sort, lastDefined_, b);
 }
 
 absl::Status ComponentBuilder::parseImport() {
@@ -820,9 +855,11 @@ absl::Status ComponentBuilder::parseCustom() {
 
 absl::Status ComponentBuilder::parseCoreFunc() {
   WCR_ASSIGN_OR_RETURN(Binding b, parseBinding());
-  if (c_.takeParenKeyword("alias")) {
+  if (atAliasSugar()) {
+    c_.setPos(c_.pos() + 2);
     WCR_RETURN_IF_ERROR(parseAlias(b.id, Sort::CoreFunc));
-    return c_.expectRParen();
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    return bindExports(Sort::CoreFunc, lastDefined_, b);
   }
   if (!c_.takeParenKeyword("canon")) {
     return errorAt(c_.peek(), "expected `(canon ...)` or `(alias ...)` in a core func");
@@ -833,9 +870,11 @@ absl::Status ComponentBuilder::parseCoreFunc() {
 
 absl::Status ComponentBuilder::parseFunc() {
   WCR_ASSIGN_OR_RETURN(Binding b, parseBinding());
-  if (c_.takeParenKeyword("alias")) {
+  if (atAliasSugar()) {
+    c_.setPos(c_.pos() + 2);
     WCR_RETURN_IF_ERROR(parseAlias(b.id, Sort::Func));
-    return c_.expectRParen();
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    return bindExports(Sort::Func, lastDefined_, b);
   }
   if (c_.isParenKeyword("import")) {
     // `(func $id? (import "name") <type use>)`: an import.

@@ -71,9 +71,11 @@ absl::StatusOr<uint32_t> ComponentBuilder::emitCoreType(std::vector<uint8_t> byt
 
 absl::Status ComponentBuilder::parseTypeField() {
   WCR_ASSIGN_OR_RETURN(Binding b, parseBinding());
-  if (c_.takeParenKeyword("alias")) {
+  if (atAliasSugar()) {
+    c_.setPos(c_.pos() + 2);
     WCR_RETURN_IF_ERROR(parseAlias(b.id, Sort::Type));
-    return c_.expectRParen();
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    return bindExports(Sort::Type, lastDefined_, b);
   }
   pendingScopeId_ = b.id;
   WCR_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, parseDefType());
@@ -520,7 +522,8 @@ absl::Status ComponentBuilder::writeExternType(CodeWriter& w, bool bindIds) {
 
 absl::Status ComponentBuilder::parseCoreTypeField() {
   const Token* id = c_.is(TokenKind::Id) ? &c_.next() : nullptr;
-  if (c_.takeParenKeyword("alias")) {
+  if (atAliasSugar()) {
+    c_.setPos(c_.pos() + 2);
     WCR_RETURN_IF_ERROR(parseAlias(id, Sort::CoreType));
     return c_.expectRParen();
   }
