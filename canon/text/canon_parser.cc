@@ -192,19 +192,20 @@ absl::Status ComponentBuilder::parseCanon(const Binding* outer, bool wrappedInFu
     defines = Sort::Func;
     w.u8(0x00);
     w.u8(0x00);
-    WCR_ASSIGN_OR_RETURN(uint32_t f, parseRef(Sort::CoreFunc, true));
-    w.u32(f);
-    uint32_t n = 0;
-    WCR_RETURN_IF_ERROR(writeCanonOpts(w, n));
-    uint32_t type = 0;
-    if (wrappedInFunc) {
-      if (!liftType) return errorAt(kw, "expected a function type for `canon lift`");
-      type = *liftType;
-    } else {
+    size_t refStart = c_.pos();
+    size_t end = 0;
+    if (!wrappedInFunc) {
+      // `(canon lift <ref> <opts> (func $id? <type use>))` means `(func $id? <type use> (canon
+      // lift <ref> <opts>))`: the type is expanded before the reference's aliases.
+      WCR_RETURN_IF_ERROR(c_.skipSexpr());
+      while (!c_.isParenKeyword("func") && !c_.atRParen() && !c_.is(TokenKind::Eof)) {
+        WCR_RETURN_IF_ERROR(c_.skipSexpr());
+      }
       // `(func $id? <type use>)`.
       WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
       WCR_RETURN_IF_ERROR(c_.expectKeyword("func"));
       if (c_.is(TokenKind::Id)) id = &c_.next();
+      uint32_t type = 0;
       if (c_.isParenKeyword("type")) {
         c_.setPos(c_.pos() + 2);
         WCR_ASSIGN_OR_RETURN(type, parseIndex(Sort::Type));
@@ -214,8 +215,20 @@ absl::Status ComponentBuilder::parseCanon(const Binding* outer, bool wrappedInFu
         WCR_ASSIGN_OR_RETURN(type, emitType(std::move(sig), nullptr, false));
       }
       WCR_RETURN_IF_ERROR(c_.expectRParen());
+      liftType = type;
+      end = c_.pos();
+      c_.setPos(refStart);
     }
-    w.u32(type);
+    if (!liftType) return errorAt(kw, "expected a function type for `canon lift`");
+    WCR_ASSIGN_OR_RETURN(uint32_t f, parseRef(Sort::CoreFunc, true));
+    w.u32(f);
+    uint32_t n = 0;
+    WCR_RETURN_IF_ERROR(writeCanonOpts(w, n));
+    if (!wrappedInFunc) {
+      if (!c_.isParenKeyword("func")) return c_.unexpected();
+      c_.setPos(end);
+    }
+    w.u32(*liftType);
   } else {
     if (wrappedInFunc) return errorAt(kw, "only `canon lift` defines a component func");
     if (kw.text == "lower") {

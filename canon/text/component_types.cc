@@ -699,8 +699,8 @@ absl::Status ComponentBuilder::writeCoreExternType(CodeWriter& w, bool bindIds) 
       if (it != sigs.end()) {
         type = it->second;
       } else {
+        // Only explicit type declarations are reused, not earlier inline signatures.
         WCR_ASSIGN_OR_RETURN(type, emitCoreType(sig.out(), nullptr));
-        sigs.emplace(key, type);
       }
     }
     w.u8(0x00);
