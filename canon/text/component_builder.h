@@ -81,7 +81,8 @@ class ComponentBuilder {
   Scope& scope() { return *scopes_.back(); }
   void openScope(ScopeKind kind, const Token* id);
   std::unique_ptr<Scope> closeScope();
-  static std::string idName(const Token& t);  // `$x` / `$"x"` -> "x"
+  static std::string idName(const Token& t);
+  void forgetOuterAliases();  // `$x` / `$"x"` -> "x"
   // Allocates the next index of `sort` in the current scope, binds `id` and records the name.
   absl::StatusOr<uint32_t> define(Sort sort, const Token* id, bool named = true);
   absl::Status bindExports(Sort sort, uint32_t index, const Binding& b);

@@ -100,6 +100,11 @@ std::string ComponentBuilder::idName(const Token& t) {
   return std::string(t.text.substr(1));
 }
 
+void ComponentBuilder::forgetOuterAliases() {
+  // wasm-tools shares an automatic outer alias only among the uses within one definition.
+  for (auto& m : scope().outerNames) m.clear();
+}
+
 absl::StatusOr<uint32_t> ComponentBuilder::define(Sort sort, const Token* id, bool named) {
   Scope& s = scope();
   size_t k = static_cast<size_t>(sort);
@@ -357,6 +362,7 @@ absl::Status ComponentBuilder::parseFields() {
 
 absl::Status ComponentBuilder::parseField() {
   const Token& open = c_.next();  // (
+  forgetOuterAliases();
   WCR_RETURN_IF_ERROR(enter());
   const Token& kw = c_.peek();
   if (kw.kind == TokenKind::Reserved && kw.text.starts_with("@")) {
@@ -696,7 +702,8 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
   auto target = [&](bool core) -> absl::StatusOr<std::pair<Sort, const Token*>> {
     if (forcedSort) return std::make_pair(*forcedSort, forcedId);
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
-    WCR_ASSIGN_OR_RETURN(Sort s, parseSort(false));
+    // Inside a core module type, `(type)` is a core type.
+    WCR_ASSIGN_OR_RETURN(Sort s, parseSort(scope().kind == ScopeKind::ModuleType));
     (void)core;
     const Token* id = c_.is(TokenKind::Id) ? &c_.next() : nullptr;
     WCR_RETURN_IF_ERROR(c_.expectRParen());

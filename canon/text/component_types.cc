@@ -377,6 +377,7 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseInstanceType() {
 
 absl::Status ComponentBuilder::parseTypeDecls(bool component) {
   while (!c_.atRParen()) {
+    forgetOuterAliases();
     const Token& open = c_.peek();
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
     WCR_RETURN_IF_ERROR(enter());
@@ -627,6 +628,7 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseModuleType() {
   openScope(ScopeKind::ModuleType, id);
   moduleTypeSigs_.emplace_back();
   while (!c_.atRParen()) {
+    forgetOuterAliases();
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
     WCR_RETURN_IF_ERROR(enter());
     const Token& kw = c_.next();

@@ -102,7 +102,7 @@ def component_forms(path):
             w = words_after_paren(sub, 3)
             if len(w) > 1 and w[1] in ('quote', 'binary', 'instance'):
                 continue
-            if len(w) > 2 and w[1] == 'definition':
+            if len(w) > 1 and w[1] == 'definition':
                 sub = sub.replace('definition', '', 1)
             if len(w) > 2 and w[1].startswith('$') and w[2] in ('quote', 'binary'):
                 continue
