@@ -104,6 +104,12 @@ std::optional<std::string> ModuleBuilder::parseLabel() {
   return idKey(c_.next());
 }
 
+void ModuleBuilder::noteLabel(FuncState& f, const std::optional<std::string>& label) {
+  // The name section's label names: blocks are numbered in order within their function.
+  uint32_t index = f.blocks++;
+  if (label && f.funcIndex) m_.names.labels[*f.funcIndex].emplace_back(index, label->substr(1));
+}
+
 absl::Status ModuleBuilder::checkEndLabel(const std::optional<std::string>& label) {
   if (!c_.is(TokenKind::Id)) return absl::OkStatus();
   const Token& t = c_.next();
@@ -115,6 +121,7 @@ absl::Status ModuleBuilder::parseBlockPlain(FuncState& f, Opcode op) {
   WCR_RETURN_IF_ERROR(enter(f));
   absl::Cleanup leave = [&f] { --f.depth; };
   std::optional<std::string> label = parseLabel();
+  noteLabel(f, label);
   WCR_ASSIGN_OR_RETURN(TypeUse use, parseTypeUse(/*allowNames=*/false));
   wasm::Instr in;
   in.op = op;
@@ -138,6 +145,7 @@ absl::Status ModuleBuilder::parseBlockPlain(FuncState& f, Opcode op) {
 
 absl::Status ModuleBuilder::parseBlockFolded(FuncState& f, Opcode op) {
   std::optional<std::string> label = parseLabel();
+  noteLabel(f, label);
   WCR_ASSIGN_OR_RETURN(TypeUse use, parseTypeUse(/*allowNames=*/false));
   if (op == Opcode::If) {
     // The condition operands come before `(then ...)` and are emitted first.

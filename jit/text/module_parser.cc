@@ -205,6 +205,18 @@ absl::Status ModuleBuilder::bindId(Space s, const Token* id, uint32_t index) {
   IndexSpace& sp = space(s);
   ++sp.count;
   if (!id) return absl::OkStatus();
+  // The name section (function names are recorded where functions are parsed).
+  absl::flat_hash_map<uint32_t, std::string>* names = nullptr;
+  switch (s) {
+    case Space::Type: names = &m_.names.types; break;
+    case Space::Table: names = &m_.names.tables; break;
+    case Space::Memory: names = &m_.names.memories; break;
+    case Space::Global: names = &m_.names.globals; break;
+    case Space::Elem: names = &m_.names.elems; break;
+    case Space::Data: names = &m_.names.datas; break;
+    default: break;
+  }
+  if (names) names->emplace(index, idKey(*id).substr(1));
   auto [it, inserted] = sp.names.emplace(idKey(*id), index);
   if (!inserted) {
     return Cursor::errorAt(*id, absl::StrFormat("duplicate %s %s",
@@ -498,11 +510,13 @@ absl::Status ModuleBuilder::parseFunc() {
   }
 
   FuncState f;
+  f.funcIndex = index;
   uint32_t numLocals = 0;
   auto bindLocal = [&](const Token* id) -> absl::Status {
     if (id && !f.locals.emplace(idKey(*id), numLocals).second) {
       return Cursor::errorAt(*id, absl::StrFormat("duplicate local %s", id->text));
     }
+    if (id) m_.names.locals[index].emplace_back(numLocals, idKey(*id).substr(1));
     ++numLocals;
     return absl::OkStatus();
   };
@@ -724,6 +738,7 @@ absl::Status ModuleBuilder::parseElem() {
     seg.mode = wasm::SegmentMode::Active;
     if (c_.takeParenKeyword("table")) {
       WCR_ASSIGN_OR_RETURN(seg.table, parseIndex(Space::Table));
+      seg.explicitTable = true;
       WCR_RETURN_IF_ERROR(c_.expectRParen());
     } else if (peekIndex()) {
       // Legacy form `(elem 0 (offset ...) ...)` with a bare table index.

@@ -54,6 +54,8 @@ class ModuleBuilder {
     absl::flat_hash_map<std::string, uint32_t> locals;
     std::vector<std::optional<std::string>> labels;  // innermost last
     uint32_t depth = 0;  // nesting of folded instructions and blocks
+    std::optional<uint32_t> funcIndex;  // function bodies (for label names)
+    uint32_t blocks = 0;                // block instructions so far (label names)
   };
   // Instructions nest by recursion; this bound keeps the stack small (about 1 KiB per level
   // in release builds), also on fibers and in sanitizer builds.
@@ -117,6 +119,7 @@ class ModuleBuilder {
   absl::Status parseBlockFolded(FuncState& f, wasm::Opcode op);
   std::optional<std::string> parseLabel();
   absl::Status checkEndLabel(const std::optional<std::string>& label);
+  void noteLabel(FuncState& f, const std::optional<std::string>& label);
   absl::StatusOr<wasm::BlockType> resolveBlockType(const TypeUse& use);
   absl::Status parseImmediates(FuncState& f, const Token& opToken, PendingInstr& p);
   absl::Status emit(FuncState& f, PendingInstr& p);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,13 @@ absl::StatusOr<std::vector<uint8_t>> parseQuotedModule(std::string_view fields);
 using ScriptModuleHook = std::function<absl::StatusOr<ScriptModule>(
     const std::vector<Token>& tokens, size_t& pos)>;
 
-absl::StatusOr<Script> parseScript(std::string_view source, const ScriptModuleHook& hook = {});
+// A hook for script values jit/text does not know (component values such as `(u8.const 1)`):
+// called at the `(` of the value; returns the value and advances `pos` past its `)`; returns
+// NotFoundError when the form is not one it knows. Used for invoke arguments and expected results.
+using ScriptValueHook = std::function<absl::StatusOr<std::shared_ptr<const ExtensionValue>>(
+    const std::vector<Token>& tokens, size_t& pos)>;
+
+absl::StatusOr<Script> parseScript(std::string_view source, const ScriptModuleHook& hook = {},
+                                   const ScriptValueHook& valueHook = {});
 
 }  // namespace wcr::jit::text

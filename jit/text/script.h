@@ -2,12 +2,18 @@
 //
 // Decision: module forms are parsed eagerly into binaries here (text modules are encoded with the
 // binary encoder), except `(module quote ...)`, whose text is kept so that a malformed quoted
-// module is an assertion result and not a script error. Component forms (canon/text, later) plug
-// in through ScriptModule::Kind::Component and the parser hook in parser.h.
+// module is an assertion result and not a script error. Component forms (canon/text) plug in
+// through ScriptModule::Kind::Component and the module hook in parser.h.
+//
+// Decision: values this layer does not know (the Component Model's `(u8.const 1)`,
+// `(record.const ...)`, ...) are parsed by a value hook (parser.h) into an ExtensionValue that
+// the hook's layer defines and interprets; jit/text only carries it. A Value with `extension`
+// set is such a value and its `type` is meaningless.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -16,12 +22,20 @@
 namespace wcr::jit::text {
 
 struct ScriptModule {
+  // Component: `binary` holds the component, or, with `componentQuote`, `quote` holds the text
+  // of `(component quote ...)` (parsed when the script runs, like a quoted module).
   enum class Kind : uint8_t { Binary, Quote, Component } kind = Kind::Binary;
+  bool componentQuote = false;
   std::optional<std::string> id;  // $name, if given
   bool isDefinition = false;      // `(module definition ...)`: defined, not instantiated
   std::vector<uint8_t> binary;    // Binary (from text, or from `(module binary ...)`) and Component
   std::string quote;              // Quote: the concatenated module text (inside `(module ...)`)
   uint32_t line = 0;
+};
+
+// A value parsed by a later layer's value hook (parser.h); that layer downcasts it.
+struct ExtensionValue {
+  virtual ~ExtensionValue() = default;
 };
 
 // A wasm value as written in a script: `(i32.const 1)`, `(v128.const i8x16 ...)`, `(ref.null func)`,
@@ -31,6 +45,7 @@ struct Value {
   uint64_t bits = 0;                  // I32/I64 value, F32/F64 bit pattern, extern ref payload
   std::array<uint8_t, 16> v128{};     // V128 bytes, little-endian
   bool isNull = false;                // FuncRef / ExternRef: ref.null
+  std::shared_ptr<const ExtensionValue> extension;  // set: a value of the value hook's layer
 };
 
 // An expected result of assert_return.

@@ -45,8 +45,9 @@ absl::StatusOr<ScriptModule> parseModuleRest(Cursor& c, std::optional<std::strin
 
 class ScriptParser {
  public:
-  ScriptParser(const std::vector<Token>& tokens, const ScriptModuleHook& hook)
-      : c_(tokens), hook_(hook) {}
+  ScriptParser(const std::vector<Token>& tokens, const ScriptModuleHook& hook,
+               const ScriptValueHook& valueHook)
+      : c_(tokens), hook_(hook), valueHook_(valueHook) {}
 
   absl::StatusOr<Script> run() {
     Script script;
@@ -92,7 +93,7 @@ class ScriptParser {
     }
     const Token& keyword = c_.peek(1);
     std::string_view k = keyword.text;
-    if (k == "module" && c_.isKeyword("instance", 2)) {
+    if ((k == "module" || k == "component") && c_.isKeyword("instance", 2)) {
       c_.setPos(c_.pos() + 3);
       cmd.kind = Command::Kind::ModuleInstance;
       cmd.instanceId = takeId(c_);
@@ -281,6 +282,7 @@ class ScriptParser {
   }
 
   absl::StatusOr<Value> parseConst() {
+    size_t start = c_.pos();
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
     const Token& op = c_.peek();
     if (op.kind != TokenKind::Keyword) return c_.unexpected();
@@ -301,6 +303,16 @@ class ScriptParser {
     } else if (op.text == "ref.func") {
       v.type = Value::Type::FuncRef;
       WCR_RETURN_IF_ERROR(refPayload(v));
+    } else if (valueHook_) {
+      size_t pos = start;
+      absl::StatusOr<std::shared_ptr<const ExtensionValue>> ext = valueHook_(c_.tokens(), pos);
+      if (ext.ok()) {
+        c_.setPos(pos);
+        v.extension = *std::move(ext);
+        return v;
+      }
+      if (!absl::IsNotFound(ext.status())) return ext.status();
+      return c_.unexpected(op);
     } else {
       return c_.unexpected(op);
     }
@@ -387,6 +399,7 @@ class ScriptParser {
 
   Cursor c_;
   const ScriptModuleHook& hook_;
+  const ScriptValueHook& valueHook_;
 };
 
 }  // namespace
@@ -414,9 +427,10 @@ absl::StatusOr<std::vector<uint8_t>> parseQuotedModule(std::string_view fields) 
   return parseWat(fields);
 }
 
-absl::StatusOr<Script> parseScript(std::string_view source, const ScriptModuleHook& hook) {
+absl::StatusOr<Script> parseScript(std::string_view source, const ScriptModuleHook& hook,
+                                   const ScriptValueHook& valueHook) {
   WCR_ASSIGN_OR_RETURN(std::vector<Token> tokens, tokenize(source));
-  return ScriptParser(tokens, hook).run();
+  return ScriptParser(tokens, hook, valueHook).run();
 }
 
 }  // namespace wcr::jit::text

@@ -166,7 +166,8 @@ void section(CodeWriter& out, uint8_t id, const CodeWriter& body) {
 void writeElem(CodeWriter& w, const ElemSegment& e) {
   // Flags: bit 0 passive/declarative, bit 1 explicit table (active) or declarative, bit 2 exprs.
   bool exprs = e.usesExprs;
-  bool implicitKind = e.mode == SegmentMode::Active && e.table == 0 && e.elemType == kFuncRef;
+  bool implicitKind = e.mode == SegmentMode::Active && e.table == 0 && !e.explicitTable &&
+                      e.elemType == kFuncRef;
   uint8_t flags = exprs ? 4 : 0;
   switch (e.mode) {
     case SegmentMode::Active: flags |= implicitKind ? 0 : 2; break;
@@ -218,9 +219,12 @@ void writeNameSection(CodeWriter& out, const NameSection& names) {
     sub.name(names.module);
     section(body, 0, sub);
   }
-  if (!names.functions.empty()) {
-    std::vector<std::pair<uint32_t, std::string_view>> sorted(names.functions.begin(),
-                                                              names.functions.end());
+  // Subsections in id order, as other encoders write them: 1 functions, 2 locals, 3 labels,
+  // 4 types,
+  // 5 tables, 6 memories, 7 globals, 8 elems, 9 datas.
+  auto nameMap = [&](uint8_t id, const absl::flat_hash_map<uint32_t, std::string>& map) {
+    if (map.empty()) return;
+    std::vector<std::pair<uint32_t, std::string_view>> sorted(map.begin(), map.end());
     std::sort(sorted.begin(), sorted.end());
     CodeWriter sub;
     sub.u32(static_cast<uint32_t>(sorted.size()));
@@ -228,8 +232,36 @@ void writeNameSection(CodeWriter& out, const NameSection& names) {
       sub.u32(index);
       sub.name(n);
     }
-    section(body, 1, sub);
-  }
+    section(body, id, sub);
+  };
+  nameMap(1, names.functions);
+  auto indirectNameMap = [&](uint8_t id, const auto& map) {
+    if (map.empty()) return;
+    std::vector<uint32_t> funcs;
+    for (const auto& entry : map) funcs.push_back(entry.first);
+    std::sort(funcs.begin(), funcs.end());
+    CodeWriter sub;
+    sub.u32(static_cast<uint32_t>(funcs.size()));
+    for (uint32_t f : funcs) {
+      auto entries = map.at(f);
+      std::sort(entries.begin(), entries.end());
+      sub.u32(f);
+      sub.u32(static_cast<uint32_t>(entries.size()));
+      for (const auto& [index, n] : entries) {
+        sub.u32(index);
+        sub.name(n);
+      }
+    }
+    section(body, id, sub);
+  };
+  indirectNameMap(2, names.locals);
+  indirectNameMap(3, names.labels);
+  nameMap(4, names.types);
+  nameMap(5, names.tables);
+  nameMap(6, names.memories);
+  nameMap(7, names.globals);
+  nameMap(8, names.elems);
+  nameMap(9, names.datas);
   section(out, 0, body);
 }
 
@@ -336,7 +368,7 @@ std::vector<uint8_t> encodeModule(const Module& m) {
     for (const DataSegment& d : m.datas) writeData(s, d);
     section(out, 11, s);
   }
-  if (!m.names.module.empty() || !m.names.functions.empty()) writeNameSection(out, m.names);
+  if (!m.names.empty()) writeNameSection(out, m.names);
   for (const CustomSection& c : m.customs) {
     CodeWriter s;
     s.name(c.name);

@@ -63,6 +63,9 @@ struct ElemSegment {
   SegmentMode mode = SegmentMode::Passive;
   uint32_t table = 0;  // Active only
   ConstExpr offset;    // Active only
+  // Active: `(table x)` was written, so the encoder names the table even when it is 0 (flag 2),
+  // as wasm-tools does.
+  bool explicitTable = false;
   ValType elemType = kFuncRef;
   // Exactly one of these is used: function indices (the elemkind 0x00 forms) or expressions.
   std::vector<uint32_t> funcIndices;
@@ -89,6 +92,16 @@ struct CustomSection {
 struct NameSection {
   std::string module;
   absl::flat_hash_map<uint32_t, std::string> functions;
+  // Written by the encoder (the text parser fills them from `$id`s); the decoder reads only the
+  // module and function names. Locals: function index -> (local index, name).
+  absl::flat_hash_map<uint32_t, std::vector<std::pair<uint32_t, std::string>>> locals, labels;
+  absl::flat_hash_map<uint32_t, std::string> types, tables, memories, globals, elems, datas;
+  bool empty() const {
+    return module.empty() && functions.empty() && locals.empty() && labels.empty() &&
+           types.empty() &&
+           tables.empty() && memories.empty() && globals.empty() && elems.empty() &&
+           datas.empty();
+  }
 };
 
 struct Module {
