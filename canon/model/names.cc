@@ -195,19 +195,17 @@ std::string uniquenessKey(std::string_view name) {
 
 absl::Status checkLabels(const std::vector<std::string>& labels, const char* what,
                          const char* previous, size_t offset) {
-  std::vector<std::string> seen;
+  absl::flat_hash_map<std::string, size_t> seen;  // lower-cased label -> first index
+  seen.reserve(labels.size());
   for (size_t i = 0; i < labels.size(); ++i) {
     const std::string& l = labels[i];
     if (l.empty()) return errorAt(offset, "%s name cannot be empty", what);
     if (!isKebab(l)) return errorAt(offset, "%s name `%s` is not in kebab case", what, l);
-    std::string key = absl::AsciiStrToLower(l);
-    for (size_t j = 0; j < seen.size(); ++j) {
-      if (seen[j] == key) {
-        return errorAt(offset, "%s name `%s` conflicts with previous %s name `%s`", what, l,
-                       previous, labels[j]);
-      }
+    auto [it, inserted] = seen.emplace(absl::AsciiStrToLower(l), i);
+    if (!inserted) {
+      return errorAt(offset, "%s name `%s` conflicts with previous %s name `%s`", what, l,
+                     previous, labels[it->second]);
     }
-    seen.push_back(std::move(key));
   }
   return absl::OkStatus();
 }

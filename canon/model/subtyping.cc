@@ -219,8 +219,24 @@ std::string Subtyping::resource(ResourceId actual, ResourceId expected) {
 }
 
 std::string Subtyping::valType(ValType actual, ValType expected, uint32_t depth) {
-  if (bindings.empty() && bindable.empty() && t_.sameValType(actual, expected)) return "";
+  // Without resources to bind or map, subtyping of value types is equality of canonical ids.
+  bool resources = t_.containsResource(actual) || t_.containsResource(expected);
+  if ((!resources || (bindings.empty() && bindable.empty())) && t_.sameValType(actual, expected)) {
+    return "";
+  }
   if (depth > kMaxTypeDepth) return "type nesting is too deep";
+  // Pairs already found to match are not walked again (types are DAGs: a walk without memo
+  // could be exponential in their depth).
+  uint64_t pair = actual.isPrimitive() || expected.isPrimitive()
+                      ? 0
+                      : (uint64_t{actual.definedId().index} << 32) | expected.definedId().index;
+  if (pair && matched_.contains(pair)) return "";
+  std::string r = valTypeWalk(actual, expected, depth);
+  if (pair && r.empty()) matched_.insert(pair);
+  return r;
+}
+
+std::string Subtyping::valTypeWalk(ValType actual, ValType expected, uint32_t depth) {
   auto describe = [&](ValType v) -> std::string {
     if (v.isPrimitive()) return toString(v.prim());
     return toString(t_.defined(v.definedId()).kind);
@@ -362,11 +378,30 @@ std::string Subtyping::funcType(FuncTypeId actual, FuncTypeId expected) {
   return "";
 }
 
+namespace {
+
+// Name -> extern type, so width subtyping is linear in the number of names.
+absl::flat_hash_map<std::string_view, const ExternType*> byName(const std::vector<NamedExtern>& l) {
+  absl::flat_hash_map<std::string_view, const ExternType*> m;
+  m.reserve(l.size());
+  for (const auto& [n, t] : l) m.emplace(n, &t);
+  return m;
+}
+
+const ExternType* lookup(const absl::flat_hash_map<std::string_view, const ExternType*>& m,
+                         std::string_view name) {
+  auto it = m.find(name);
+  return it == m.end() ? nullptr : it->second;
+}
+
+}  // namespace
+
 std::string Subtyping::instanceType(InstanceTypeId actual, InstanceTypeId expected) {
   const InstanceType& a = t_.instance(actual);
   const InstanceType& e = t_.instance(expected);
+  auto aExports = byName(a.exports);
   for (const auto& [name, et] : e.exports) {
-    const ExternType* at = a.findExport(name);
+    const ExternType* at = lookup(aExports, name);
     if (!at) return absl::StrCat("missing expected export `", name, "`");
     std::string r = externType(*at, et);
     if (!r.empty()) return absl::StrCat("type mismatch in instance export `", name, "`: ", r);
@@ -381,8 +416,10 @@ std::string Subtyping::componentType(ComponentTypeId actual, ComponentTypeId exp
   // what the expected type imports. Resources imported by `a` bind to those of `e`.
   Subtyping inner(t_);
   for (ResourceId r : a.importedResources) inner.bindable.insert(t_.canonicalResource(r).index);
+  auto eImports = byName(e.imports);
+  auto aExports = byName(a.exports);
   for (const auto& [name, at] : a.imports) {
-    const ExternType* et = e.findImport(name);
+    const ExternType* et = lookup(eImports, name);
     if (!et) return absl::StrCat("missing expected import `", name, "`");
     std::string r = inner.externType(*et, at);
     if (!r.empty()) return absl::StrCat("type mismatch in import `", name, "`: ", r);
@@ -391,9 +428,8 @@ std::string Subtyping::componentType(ComponentTypeId actual, ComponentTypeId exp
   for (ResourceId r : e.definedResources) bindable.insert(t_.canonicalResource(r).index);
   for (const auto& [k, v] : inner.bindings) bindings[v] = k;
   for (const auto& [name, et] : e.exports) {
-    const ExternType* at = a.findExport(name);
+    const ExternType* at = lookup(aExports, name);
     if (!at) return absl::StrCat("missing expected export `", name, "`");
-    // Map the import bindings into `a`'s export types by comparing against e's view.
     std::string r = externType(*at, et);
     if (!r.empty()) return absl::StrCat("type mismatch in export `", name, "`: ", r);
   }
@@ -401,16 +437,23 @@ std::string Subtyping::componentType(ComponentTypeId actual, ComponentTypeId exp
 }
 
 std::string Subtyping::moduleType(const ModuleType& a, const ModuleType& e) {
+  absl::flat_hash_map<std::pair<std::string_view, std::string_view>, const ModuleType::Import*>
+      eImports;
+  for (const auto& x : e.imports) {
+    eImports.emplace(std::make_pair(std::string_view(x.module), std::string_view(x.name)), &x);
+  }
+  absl::flat_hash_map<std::string_view, const CoreExternDesc*> aExports;
+  for (const auto& [n, x] : a.exports) aExports.emplace(n, &x);
   for (const auto& imp : a.imports) {
-    const ModuleType::Import* found = nullptr;
-    for (const auto& x : e.imports)
-      if (x.module == imp.module && x.name == imp.name) found = &x;
+    auto it = eImports.find(std::make_pair(std::string_view(imp.module), std::string_view(imp.name)));
+    const ModuleType::Import* found = it == eImports.end() ? nullptr : it->second;
     if (!found) return absl::StrCat("missing expected import `", imp.module, "::", imp.name, "`");
     std::string r = coreExternMismatch(found->type, imp.type);
     if (!r.empty()) return absl::StrCat("type mismatch in import `", imp.module, "::", imp.name, "`: ", r);
   }
   for (const auto& [name, et] : e.exports) {
-    const CoreExternDesc* at = a.findExport(name);
+    auto it = aExports.find(name);
+    const CoreExternDesc* at = it == aExports.end() ? nullptr : it->second;
     if (!at) return absl::StrCat("missing expected export `", name, "`");
     std::string r = coreExternMismatch(*at, et);
     if (!r.empty()) return absl::StrCat("type mismatch in export `", name, "`: ", r);

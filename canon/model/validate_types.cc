@@ -393,6 +393,8 @@ absl::StatusOr<ModuleTypeId> Validator::moduleType(const RawCoreType& t, Scope& 
   // scopes' core types.
   std::vector<CoreTypeEntry> local;
   ModuleType m;
+  absl::flat_hash_set<std::pair<std::string, std::string>> importNames;
+  absl::flat_hash_set<std::string> exportNames;
   for (const RawModuleDecl& d : t.moduleDecls) {
     switch (d.kind) {
       case RawModuleDecl::Type: {
@@ -423,18 +425,16 @@ absl::StatusOr<ModuleTypeId> Validator::moduleType(const RawCoreType& t, Scope& 
       }
       case RawModuleDecl::Import: {
         WCR_ASSIGN_OR_RETURN(CoreExternDesc e, coreExtern(d.type, local, t.offset));
-        for (const auto& imp : m.imports) {
-          if (imp.module == d.module && imp.name == d.name) {
-            return errorAt(t.offset, "duplicate import name `%s:%s` already defined", d.module,
-                           d.name);
-          }
+        if (!importNames.insert({d.module, d.name}).second) {
+          return errorAt(t.offset, "duplicate import name `%s:%s` already defined", d.module,
+                         d.name);
         }
         m.imports.push_back({d.module, d.name, std::move(e)});
         break;
       }
       case RawModuleDecl::Export: {
         WCR_ASSIGN_OR_RETURN(CoreExternDesc e, coreExtern(d.type, local, t.offset));
-        if (m.findExport(d.name)) {
+        if (!exportNames.insert(d.name).second) {
           return errorAt(t.offset, "duplicate export name `%s` already defined", d.name);
         }
         m.exports.push_back({d.name, std::move(e)});
@@ -574,15 +574,12 @@ absl::Status Validator::addExtern(Scope& s, bool isImport, const ExternName& nam
       return errorAt(offset, "name `%s` is not valid with `implements`", name.name);
     }
   }
-  std::vector<NameEntry>& names = isImport ? s.importNames : s.exportNames;
-  std::string key = uniquenessKey(name.name);
-  for (const NameEntry& n : names) {
-    if (n.canonical == key) {
-      return errorAt(offset, "%s name `%s` conflicts with previous name `%s`", side, name.name,
-                     n.name);
-    }
+  auto& names = isImport ? s.importNames : s.exportNames;
+  auto [it, inserted] = names.emplace(uniquenessKey(name.name), name.name);
+  if (!inserted) {
+    return errorAt(offset, "%s name `%s` conflicts with previous name `%s`", side, name.name,
+                   it->second);
   }
-  names.push_back({name.name, key});
 
   // Imported (and, in types, exported) instance types get fresh resources.
   if (type.kind == ExternType::Instance) {

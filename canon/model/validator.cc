@@ -151,24 +151,29 @@ absl::Status Validator::coreInstance(const CoreInstanceDef& d, Scope& s) {
     if (d.module >= s.info.coreModules.size()) {
       return outOfBounds({Sort::Core, CoreSort::Module}, d.module, d.offset);
     }
-    for (size_t i = 0; i < d.args.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (d.args[i].name == d.args[j].name) {
-          return errorAt(d.offset, "duplicate module instantiation argument named `%s`", d.args[i].name);
-        }
+    // Argument name -> its instance's exports by name (hash maps: counts come from the input).
+    absl::flat_hash_map<std::string, absl::flat_hash_map<std::string_view, const CoreExternDesc*>>
+        args;
+    for (const CoreInstantiateArg& a : d.args) {
+      if (a.instance >= s.info.coreInstances.size()) {
+        return outOfBounds({Sort::Core, CoreSort::Instance}, a.instance, d.offset);
       }
-      if (d.args[i].instance >= s.info.coreInstances.size()) {
-        return outOfBounds({Sort::Core, CoreSort::Instance}, d.args[i].instance, d.offset);
+      auto [it, inserted] = args.try_emplace(a.name);
+      if (!inserted) {
+        return errorAt(d.offset, "duplicate module instantiation argument named `%s`", a.name);
+      }
+      for (const auto& [n, e] : types().coreInstance(s.info.coreInstances[a.instance]).exports) {
+        it->second.emplace(n, &e);
       }
     }
     const ModuleType& mt = types().module(s.info.coreModules[d.module]);
     for (const ModuleType::Import& imp : mt.imports) {
-      const CoreInstantiateArg* arg = nullptr;
-      for (const CoreInstantiateArg& a : d.args)
-        if (a.name == imp.module) arg = &a;
-      if (!arg) return errorAt(d.offset, "missing module instantiation argument named `%s`", imp.module);
-      const CoreInstanceType& it = types().coreInstance(s.info.coreInstances[arg->instance]);
-      const CoreExternDesc* actual = it.findExport(imp.name);
+      auto arg = args.find(imp.module);
+      if (arg == args.end()) {
+        return errorAt(d.offset, "missing module instantiation argument named `%s`", imp.module);
+      }
+      auto found = arg->second.find(imp.name);
+      const CoreExternDesc* actual = found == arg->second.end() ? nullptr : found->second;
       if (!actual) {
         return errorAt(d.offset, "module instantiation argument `%s` does not export an item named `%s`",
                        imp.module, imp.name);
@@ -181,8 +186,11 @@ absl::Status Validator::coreInstance(const CoreInstanceDef& d, Scope& s) {
     }
     out.exports = mt.exports;
   } else {
+    absl::flat_hash_set<std::string_view> names;
     for (const CoreInlineExport& e : d.exports) {
-      if (out.findExport(e.name)) return errorAt(d.offset, "export name `%s` already defined", e.name);
+      if (!names.insert(e.name).second) {
+        return errorAt(d.offset, "export name `%s` already defined", e.name);
+      }
       CoreExternDesc desc;
       uint32_t i = e.index;
       Sort sort{Sort::Core, e.sort};
@@ -230,25 +238,21 @@ absl::Status Validator::instance(const InstanceDef& d, Scope& s) {
     if (d.component >= s.info.components.size()) {
       return outOfBounds({Sort::Component}, d.component, d.offset);
     }
-    std::vector<std::pair<std::string, ExternType>> args;
+    absl::flat_hash_map<std::string, ExternType> args;
     for (const InstantiateArg& a : d.args) {
-      for (const auto& [n, t] : args) {
-        if (n == a.name) {
-          return errorAt(d.offset, "instantiation argument `%s` conflicts with previous argument `%s`",
-                         a.name, n);
-        }
-      }
       WCR_ASSIGN_OR_RETURN(ExternType t, itemType(a.item, s, d.offset));
-      args.push_back({a.name, t});
+      if (!args.emplace(a.name, t).second) {
+        return errorAt(d.offset, "instantiation argument `%s` conflicts with previous argument `%s`",
+                       a.name, a.name);
+      }
     }
     const ComponentType ct = types().component(s.info.components[d.component]);
     Subtyping sub(types());
     for (ResourceId r : ct.importedResources) sub.bindable.insert(types().canonicalResource(r).index);
     for (const auto& [name, expected] : ct.imports) {
-      const ExternType* actual = nullptr;
-      for (const auto& [n, t] : args)
-        if (n == name) actual = &t;
-      if (!actual) return errorAt(d.offset, "missing import named `%s`", name);
+      auto found = args.find(name);
+      if (found == args.end()) return errorAt(d.offset, "missing import named `%s`", name);
+      const ExternType* actual = &found->second;
       std::string r = sub.externType(*actual, expected);
       if (!r.empty()) {
         return errorAt(d.offset, "type mismatch for component instantiation argument `%s`: %s", name, r);
@@ -265,10 +269,9 @@ absl::Status Validator::instance(const InstanceDef& d, Scope& s) {
           expected.type.value.isPrimitive()) {
         continue;
       }
-      for (const auto& [n, t] : args) {
-        if (n == name && t.type.kind == AnyType::Value) {
-          defs[expected.type.value.definedId().index] = t.type.value;
-        }
+      auto found = args.find(name);
+      if (found != args.end() && found->second.type.kind == AnyType::Value) {
+        defs[expected.type.value.definedId().index] = found->second.type.value;
       }
     }
     for (const auto& [name, t] : ct.exports) out.exports.push_back({name, substitute(t, map, &defs)});
@@ -427,8 +430,15 @@ struct NamedCheck {
       default: return members(v);
     }
   }
+  absl::flat_hash_set<uint32_t> ok;  // definitions whose members were found named (DAG memo)
+
   bool members(ValType v) {
-    if (v.isPrimitive()) return true;
+    if (v.isPrimitive() || ok.contains(v.definedId().index)) return true;
+    if (!membersWalk(v)) return false;
+    ok.insert(v.definedId().index);
+    return true;
+  }
+  bool membersWalk(ValType v) {
     const DefinedType& d = t.defined(v.definedId());
     for (const Field& f : d.fields)
       if (!named(f.type)) return false;
@@ -480,7 +490,7 @@ absl::Status Validator::validateNamedTypes(Scope& s, bool isImport, const Extern
   }
   if (s.kind == ScopeKind::InstanceType) return absl::OkStatus();
   std::function<bool(const ExternType&)> check = [&](const ExternType& e) -> bool {
-    NamedCheck c{types(), isImport ? s.importedTypes : s.exportedTypes};
+    NamedCheck c{types(), isImport ? s.importedTypes : s.exportedTypes, {}};
     switch (e.kind) {
       case ExternType::Type: {
         if (!c.any(e.type)) return false;
