@@ -32,7 +32,9 @@ bool isWords(std::string_view s) {
   }
 }
 
-std::string kebabError(std::string_view s) { return absl::StrCat("`", std::string(s), "` is not in kebab case"); }
+std::string kebabError(std::string_view s) {
+  return absl::StrCat("`", std::string(s), "` is not in kebab case");
+}
 
 // A strict semver (https://semver.org): the reason when invalid, else empty.
 std::string checkSemver(std::string_view v) {
@@ -100,7 +102,8 @@ std::string checkInterfaceName(std::string_view name) {
   }
   std::string_view pkg = rest.substr(0, slash);
   if (!isKebab(pkg)) return kebabError(pkg);
-  if (!isWords(pkg)) return absl::StrCat("`", std::string(pkg), "` is not lowercase in package name");
+  if (!isWords(pkg))
+    return absl::StrCat("`", std::string(pkg), "` is not lowercase in package name");
   if (slash == std::string_view::npos) return "expected `/` after package name";
   std::string_view tail = rest.substr(slash + 1);
   size_t at = tail.find('@');
@@ -148,7 +151,8 @@ Annotation parseAnnotation(std::string_view name) {
     if (name.substr(0, prefix.size()) != prefix) return false;
     a.kind = kind;
     std::string_view rest = name.substr(prefix.size());
-    a.resource = std::string(kind == Annotation::Constructor ? rest : rest.substr(0, rest.find('.')));
+    a.resource =
+        std::string(kind == Annotation::Constructor ? rest : rest.substr(0, rest.find('.')));
     return true;
   };
   take("[constructor]", Annotation::Constructor) || take("[method]", Annotation::Method) ||
@@ -203,8 +207,8 @@ absl::Status checkLabels(const std::vector<std::string>& labels, const char* wha
     if (!isKebab(l)) return errorAt(offset, "%s name `%s` is not in kebab case", what, l);
     auto [it, inserted] = seen.emplace(absl::AsciiStrToLower(l), i);
     if (!inserted) {
-      return errorAt(offset, "%s name `%s` conflicts with previous %s name `%s`", what, l,
-                     previous, labels[it->second]);
+      return errorAt(offset, "%s name `%s` conflicts with previous %s name `%s`", what, l, previous,
+                     labels[it->second]);
     }
   }
   return absl::OkStatus();

@@ -14,21 +14,34 @@ const char* indexSpaceName(Sort sort) {
   switch (sort.kind) {
     case Sort::Core:
       switch (sort.core) {
-        case CoreSort::Func: return "function";
-        case CoreSort::Table: return "table";
-        case CoreSort::Memory: return "memory";
-        case CoreSort::Global: return "global";
-        case CoreSort::Tag: return "tag";
-        case CoreSort::Type: return "core type";
-        case CoreSort::Module: return "module";
-        case CoreSort::Instance: return "core instance";
+        case CoreSort::Func:
+          return "function";
+        case CoreSort::Table:
+          return "table";
+        case CoreSort::Memory:
+          return "memory";
+        case CoreSort::Global:
+          return "global";
+        case CoreSort::Tag:
+          return "tag";
+        case CoreSort::Type:
+          return "core type";
+        case CoreSort::Module:
+          return "module";
+        case CoreSort::Instance:
+          return "core instance";
       }
       break;
-    case Sort::Func: return "function";
-    case Sort::Value: return "value";
-    case Sort::Type: return "type";
-    case Sort::Component: return "component";
-    case Sort::Instance: return "instance";
+    case Sort::Func:
+      return "function";
+    case Sort::Value:
+      return "value";
+    case Sort::Type:
+      return "type";
+    case Sort::Component:
+      return "component";
+    case Sort::Instance:
+      return "instance";
   }
   return "?";
 }
@@ -46,12 +59,12 @@ absl::StatusOr<ValType> Validator::valType(const RawValType& t, Scope& s, size_t
   if (t.isPrimitive) return ValType::primitive(t.prim);
   if (t.index >= s.info.typeSpace.size()) return outOfBounds({Sort::Type}, t.index, offset);
   const AnyType& a = s.info.typeSpace[t.index];
-  if (a.kind != AnyType::Value) return errorAt(offset, "type index %u is not a defined type", t.index);
+  if (a.kind != AnyType::Value)
+    return errorAt(offset, "type index %u is not a defined type", t.index);
   return a.value;
 }
 
-absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope& s,
-                                               size_t offset) {
+absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope& s, size_t offset) {
   if (raw.kind == DefinedKind::Primitive) return ValType::primitive(raw.prim);
   DefinedType d;
   d.kind = raw.kind;
@@ -105,13 +118,15 @@ absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope&
       WCR_RETURN_IF_ERROR(checkLabels(raw.labels, "enum tag", "tag", offset));
       d.labels = raw.labels;
       break;
-    case DefinedKind::List: case DefinedKind::Option: {
-        WCR_ASSIGN_OR_RETURN(ValType t, val(*raw.first));
-        d.first = t;
+    case DefinedKind::List:
+    case DefinedKind::Option: {
+      WCR_ASSIGN_OR_RETURN(ValType t, val(*raw.first));
+      d.first = t;
       break;
     }
     case DefinedKind::FixedList: {
-      if (raw.length == 0) return errorAt(offset, "Fixed size lists must have more than zero elements");
+      if (raw.length == 0)
+        return errorAt(offset, "Fixed size lists must have more than zero elements");
       WCR_ASSIGN_OR_RETURN(ValType t, val(*raw.first));
       d.first = t;
       d.length = raw.length;
@@ -132,7 +147,8 @@ absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope&
       if (!keyOk) return errorAt(offset, "map key type must be a primitive other than a float");
       break;
     }
-    case DefinedKind::Own: case DefinedKind::Borrow: {
+    case DefinedKind::Own:
+    case DefinedKind::Borrow: {
       if (raw.resource >= s.info.typeSpace.size()) {
         return outOfBounds({Sort::Type}, raw.resource, offset);
       }
@@ -143,7 +159,8 @@ absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope&
       d.resource = a.resource();
       break;
     }
-    case DefinedKind::Stream: case DefinedKind::Future: {
+    case DefinedKind::Stream:
+    case DefinedKind::Future: {
       WCR_ASSIGN_OR_RETURN(d.first, opt(raw.first));
       if (d.first && types().containsBorrow(*d.first)) {
         return errorAt(offset, "%s payload cannot contain a `borrow` type",
@@ -155,7 +172,8 @@ absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope&
       }
       break;
     }
-    case DefinedKind::Primitive: break;
+    case DefinedKind::Primitive:
+      break;
   }
   DefinedTypeId id = types().addDefined(std::move(d));
   const DefinedType& added = types().defined(id);
@@ -206,7 +224,8 @@ absl::StatusOr<AnyType> Validator::typeDef(const RawTypeDef& t, Scope& s, uint32
       }
       if (t.resource.dtor) {
         uint32_t f = *t.resource.dtor;
-        if (f >= s.info.coreFuncs.size()) return outOfBounds({Sort::Core, CoreSort::Func}, f, t.offset);
+        if (f >= s.info.coreFuncs.size())
+          return outOfBounds({Sort::Core, CoreSort::Func}, f, t.offset);
         jit::wasm::FuncType expected{{jit::wasm::kI32}, {}};
         if (!(s.info.coreFuncs[f] == expected)) {
           return errorAt(t.offset, "wrong signature for a destructor");
@@ -220,9 +239,11 @@ absl::StatusOr<AnyType> Validator::typeDef(const RawTypeDef& t, Scope& s, uint32
       s.definedResources.push_back(id);
       return AnyType::ofResource(id);
     }
-    case RawTypeDef::Component: case RawTypeDef::Instance: {
+    case RawTypeDef::Component:
+    case RawTypeDef::Instance: {
       Scope inner;
-      inner.kind = t.kind == RawTypeDef::Component ? ScopeKind::ComponentType : ScopeKind::InstanceType;
+      inner.kind =
+          t.kind == RawTypeDef::Component ? ScopeKind::ComponentType : ScopeKind::InstanceType;
       inner.parent = &s;
       inner.id = s.id;
       WCR_RETURN_IF_ERROR(declarators(t.decls, inner, depth + 1));
@@ -259,13 +280,15 @@ absl::Status Validator::declarators(const std::vector<Declarator>& decls, Scope&
         const Alias& a = d.alias;
         if (a.kind == Alias::InstanceExport) {
           if (a.sort.kind != Sort::Type && a.sort.kind != Sort::Instance) {
-            return errorAt(a.offset, "alias export in a type declarator may only refer to types or "
+            return errorAt(a.offset,
+                           "alias export in a type declarator may only refer to types or "
                            "instances");
           }
         } else if (a.kind == Alias::Outer) {
           bool coreType = a.sort.kind == Sort::Core && a.sort.core == CoreSort::Type;
           if (!coreType && a.sort.kind != Sort::Type) {
-            return errorAt(a.offset, "outer alias in a type declarator may only refer to types or "
+            return errorAt(a.offset,
+                           "outer alias in a type declarator may only refer to types or "
                            "instances");
           }
         } else {
@@ -274,7 +297,8 @@ absl::Status Validator::declarators(const std::vector<Declarator>& decls, Scope&
         WCR_RETURN_IF_ERROR(alias(a, s));
         break;
       }
-      case Declarator::Import: case Declarator::Export: {
+      case Declarator::Import:
+      case Declarator::Export: {
         WCR_ASSIGN_OR_RETURN(ExternType t, externType(d.externType, s, d.offset));
         WCR_RETURN_IF_ERROR(addExtern(s, d.kind == Declarator::Import, d.name, t, d.offset));
         break;
@@ -284,8 +308,7 @@ absl::Status Validator::declarators(const std::vector<Declarator>& decls, Scope&
   return absl::OkStatus();
 }
 
-absl::StatusOr<ExternType> Validator::externType(const RawExternType& t, Scope& s,
-                                                 size_t offset) {
+absl::StatusOr<ExternType> Validator::externType(const RawExternType& t, Scope& s, size_t offset) {
   ExternType out;
   switch (t.kind) {
     case Sort::Core: {
@@ -308,7 +331,8 @@ absl::StatusOr<ExternType> Validator::externType(const RawExternType& t, Scope& 
       out.type = s.info.typeSpace[t.index];
       return out;
     }
-    case Sort::Component: case Sort::Instance: {
+    case Sort::Component:
+    case Sort::Instance: {
       bool comp = t.kind == Sort::Component;
       out.kind = comp ? ExternType::Component : ExternType::Instance;
       if (t.index >= s.info.typeSpace.size()) return outOfBounds({Sort::Type}, t.index, offset);
@@ -387,8 +411,7 @@ absl::StatusOr<CoreExternDesc> Validator::coreExtern(const CoreExternType& t,
   return d;
 }
 
-absl::StatusOr<ModuleTypeId> Validator::moduleType(const RawCoreType& t, Scope& s,
-                                                   uint32_t depth) {
+absl::StatusOr<ModuleTypeId> Validator::moduleType(const RawCoreType& t, Scope& s, uint32_t depth) {
   // Module types start with an empty core type index space; outer aliases reach the enclosing
   // scopes' core types.
   std::vector<CoreTypeEntry> local;
@@ -462,8 +485,10 @@ bool Validator::mentionsResource(AnyType t) {
     return mentionsResource(e.type);
   };
   switch (t.kind) {
-    case AnyType::Resource: return true;
-    case AnyType::Value: return types().containsResource(t.value);
+    case AnyType::Resource:
+      return true;
+    case AnyType::Value:
+      return types().containsResource(t.value);
     case AnyType::Func: {
       const FuncType& f = types().func(t.func());
       for (const Field& p : f.params)
@@ -520,13 +545,15 @@ absl::Status Validator::outerAlias(const Alias& a, Scope& s) {
         resources |= mentionsResource(t);
       }
       if (resources) {
-        return errorAt(a.offset, "canonical type of outer alias transitively refers to resources "
+        return errorAt(a.offset,
+                       "canonical type of outer alias transitively refers to resources "
                        "not defined in the current component");
       }
     }
     s.info.typeSpace.push_back(t);
   } else {
-    return errorAt(a.offset, "outer aliases may only refer to modules, core types, components "
+    return errorAt(a.offset,
+                   "outer aliases may only refer to modules, core types, components "
                    "and types");
   }
   return absl::OkStatus();
@@ -566,7 +593,8 @@ absl::Status Validator::addExtern(Scope& s, bool isImport, const ExternName& nam
       return errorAt(offset, "`implements` name `%s` must be an interface name", iface);
     }
     std::string r = checkExternName(iface);
-    if (!r.empty()) return errorAt(offset, "`implements` name `%s` is not a valid name: %s", iface, r);
+    if (!r.empty())
+      return errorAt(offset, "`implements` name `%s` is not a valid name: %s", iface, r);
     if (type.kind != ExternType::Instance) {
       return errorAt(offset, "only instances can have an `implements` attribute");
     }
