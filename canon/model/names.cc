@@ -89,6 +89,40 @@ std::string checkSemver(std::string_view v) {
   return "";
 }
 
+}  // namespace
+
+bool isCanonVersion(std::string_view v) {
+  auto number = [](std::string_view n) {
+    if (n.empty() || n[0] == '0') return false;
+    for (char c : n)
+      if (!isDigit(c)) return false;
+    return true;
+  };
+  if (v == "0.0.0") return true;
+  if (v.substr(0, 4) == "0.0.") return number(v.substr(4));
+  if (v.substr(0, 2) == "0.") return number(v.substr(2));
+  return number(v);
+}
+
+std::string checkVersionSuffix(std::string_view name, std::string_view suffix) {
+  size_t at = name.rfind('@');
+  if (name.find(':') == std::string_view::npos || at == std::string_view::npos ||
+      !isCanonVersion(name.substr(at + 1))) {
+    return "a `versionsuffix` requires an interface name with a canonical version";
+  }
+  for (char c : suffix) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '+' && c != '-') {
+      return absl::StrCat("invalid character in `versionsuffix` `", std::string(suffix), "`");
+    }
+  }
+  std::string full = absl::StrCat(std::string(name.substr(at + 1)), std::string(suffix));
+  std::string e = checkSemver(full);
+  if (!e.empty()) return absl::StrCat("version `", full, "` is not a valid semver: ", e);
+  return "";
+}
+
+namespace {
+
 std::string checkInterfaceName(std::string_view name) {
   size_t colon = name.find(':');
   std::string_view ns = name.substr(0, colon);
@@ -116,7 +150,10 @@ std::string checkInterfaceName(std::string_view name) {
   }
   if (!isKebab(iface)) return kebabError(iface);
   if (at != std::string_view::npos) {
-    std::string e = checkSemver(tail.substr(at + 1));
+    std::string_view version = tail.substr(at + 1);
+    // 🔗 a canonical version ("1", "0.2", "0.0.3") is an interface version of its own.
+    if (isCanonVersion(version)) return "";
+    std::string e = checkSemver(version);
     if (!e.empty()) return e;
   }
   return "";

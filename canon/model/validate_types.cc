@@ -586,6 +586,10 @@ absl::Status Validator::addExtern(Scope& s, bool isImport, const ExternName& nam
   if (!reason.empty()) {
     return errorAt(offset, "%s name `%s` is not a valid extern name: %s", side, name.name, reason);
   }
+  if (name.versionSuffix) {
+    std::string r = checkVersionSuffix(name.name, *name.versionSuffix);
+    if (!r.empty()) return errorAt(offset, "%s name `%s`: %s", side, name.name, r);
+  }
   if (name.implements) {
     const std::string& iface = *name.implements;
     if (iface.empty()) return errorAt(offset, "`implements` name `` is not a valid name");

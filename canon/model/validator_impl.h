@@ -154,6 +154,10 @@ std::string coreExternMismatch(const CoreExternDesc& actual, const CoreExternDes
 // names.cc
 // Checks an import/export name; the message is the reason (empty when valid).
 std::string checkExternName(std::string_view name);
+// 🔗 canonversion: "1", "0.2", "0.0.3" or "0.0.0".
+bool isCanonVersion(std::string_view v);
+// 🔗 a `versionsuffix` attribute on `name`: empty when valid, else the reason.
+std::string checkVersionSuffix(std::string_view name, std::string_view suffix);
 // A label: "`x` is not in kebab case" when not.
 bool isKebab(std::string_view s);
 // Strong-uniqueness canonical form (Explainer.md "Name Uniqueness").

@@ -116,6 +116,22 @@ TEST_CASE("validation errors use the suite's wording", "[validator]") {
              Catch::Contains("exceeds maximum byte size"));
 }
 
+TEST_CASE("versionsuffix attributes need a canonical interface version", "[validator]") {
+  auto withSuffix = [](const std::string& n, const std::string& suffix) {
+    Bytes out{0x02};
+    name(out, n);
+    append(out, {0x01, 0x01});
+    name(out, suffix);
+    append(out, {0x01, 0x00});
+    return component({vecSection(7, {funcTypeU32ToString()}), vecSection(10, {out})});
+  };
+  CHECK(errorOf(withSuffix("a:b/c@1", ".2.3")) == "ok");
+  CHECK(errorOf(withSuffix("a:b/c@0.2", ".6-rc.1")) == "ok");
+  CHECK_THAT(errorOf(withSuffix("a:b/c", ".2.3")), Catch::Contains("canonical version"));
+  CHECK_THAT(errorOf(withSuffix("a:b/c@1.2.3", ".4")), Catch::Contains("canonical version"));
+  CHECK_THAT(errorOf(withSuffix("a:b/c@1", ".x")), Catch::Contains("not a valid semver"));
+}
+
 TEST_CASE("imports of one instance type get distinct resources", "[validator]") {
   // (type $I (instance (export "r" (type (sub resource)))))
   Bytes inst{0x42, 0x01, 0x04, 0x00};
