@@ -480,10 +480,6 @@ absl::Status Validator::coreType(const RawCoreType& t, Scope& s, uint32_t depth)
 
 // Whether an instance or component type mentions any resource (in an import or export).
 bool Validator::mentionsResource(AnyType t) {
-  auto externMentions = [&](const ExternType& e) {
-    if (e.kind == ExternType::Module) return false;
-    return mentionsResource(e.type);
-  };
   switch (t.kind) {
     case AnyType::Resource:
       return true;
@@ -496,16 +492,32 @@ bool Validator::mentionsResource(AnyType t) {
       return f.result && types().containsResource(*f.result);
     }
     case AnyType::Instance:
-      for (const auto& [n, e] : types().instance(t.instance()).exports)
-        if (externMentions(e)) return true;
-      return false;
     case AnyType::Component: {
-      const ComponentType& c = types().component(t.component());
-      for (const auto& [n, e] : c.imports)
-        if (externMentions(e)) return true;
-      for (const auto& [n, e] : c.exports)
-        if (externMentions(e)) return true;
-      return false;
+      // Resources the type introduces itself (abstract imports and exports) travel with it;
+      // only resources from outside it tie it to a component.
+      std::vector<const NamedExtern*> externs;
+      std::vector<ResourceId> own;
+      if (t.kind == AnyType::Instance) {
+        const InstanceType& it = types().instance(t.instance());
+        for (const auto& e : it.exports) externs.push_back(&e);
+        own = it.definedResources;
+      } else {
+        const ComponentType& ct = types().component(t.component());
+        for (const auto& e : ct.imports) externs.push_back(&e);
+        for (const auto& e : ct.exports) externs.push_back(&e);
+        own = ct.importedResources;
+        own.insert(own.end(), ct.definedResources.begin(), ct.definedResources.end());
+      }
+      absl::flat_hash_set<uint32_t> found, seen;
+      for (const NamedExtern* e : externs) {
+        if (e->second.kind == ExternType::Component) {
+          if (mentionsResource(e->second.type)) return true;
+          continue;
+        }
+        collectResources(types(), e->second, found, seen);
+      }
+      for (ResourceId r : own) found.erase(types().canonicalResource(r).index);
+      return !found.empty();
     }
   }
   return false;

@@ -558,6 +558,7 @@ absl::Status Validator::validateNamedTypes(Scope& s, bool isImport, const Extern
     switch (e.kind) {
       case ExternType::Type: {
         if (!c.any(e.type)) return false;
+        if (e.type.kind == AnyType::Value && e.type.value.isPrimitive()) return true;
         uint64_t key = typeKey(e.type);
         if (isImport) s.importedTypes.insert(key);
         s.exportedTypes.insert(key);
@@ -581,8 +582,6 @@ absl::Status Validator::validateNamedTypes(Scope& s, bool isImport, const Extern
   }
   return absl::OkStatus();
 }
-
-namespace {
 
 // Canonical resources reachable from an extern type (not through component types, which are
 // closed).
@@ -623,8 +622,6 @@ void collectResources(TypeTable& t, const ExternType& e, absl::flat_hash_set<uin
       break;
   }
 }
-
-}  // namespace
 
 ComponentTypeId Validator::finishComponent(Scope& s) {
   ComponentType ct;

@@ -148,6 +148,11 @@ class Subtyping {
   absl::flat_hash_set<uint64_t> matched_;
 };
 
+// Canonical resources reachable from an extern type (validator.cc); `seen` memoizes defined
+// types already walked.
+void collectResources(TypeTable& t, const ExternType& e, absl::flat_hash_set<uint32_t>& out,
+                      absl::flat_hash_set<uint32_t>& seen);
+
 // Core extern subtyping (module instantiation and module types): empty when `actual` matches.
 std::string coreExternMismatch(const CoreExternDesc& actual, const CoreExternDesc& expected);
 

@@ -132,6 +132,26 @@ TEST_CASE("versionsuffix attributes need a canonical interface version", "[valid
   CHECK_THAT(errorOf(withSuffix("a:b/c@1", ".x")), Catch::Contains("not a valid semver"));
 }
 
+TEST_CASE("outer aliases across components: own resources travel, outer ones do not",
+          "[validator]") {
+  // (type (component (import "r" (type (sub resource))))) aliased into a nested component.
+  Bytes ownResource{0x41, 0x01, 0x03, 0x00};
+  name(ownResource, "r");
+  append(ownResource, {0x03, 0x01});
+  Bytes nested = component({vecSection(6, {{0x03, 0x02, 0x01, 0x00}})});
+  CHECK(errorOf(component({vecSection(7, {ownResource}), section(4, nested)})) == "ok");
+
+  // (type $R (resource (rep i32))) (type (component (alias outer 1 0 (type)) (export "a" (type
+  // (eq 0))))) aliased into a nested component refers to $R.
+  Bytes resource{0x3f, 0x7f, 0x00};
+  Bytes usesR{0x41, 0x02, 0x02, 0x03, 0x02, 0x01, 0x00, 0x04, 0x00};
+  name(usesR, "a");
+  append(usesR, {0x03, 0x00, 0x00});
+  Bytes nested2 = component({vecSection(6, {{0x03, 0x02, 0x01, 0x01}})});
+  CHECK_THAT(errorOf(component({vecSection(7, {resource, usesR}), section(4, nested2)})),
+             Catch::Contains("transitively refers to resources"));
+}
+
 TEST_CASE("imports of one instance type get distinct resources", "[validator]") {
   // (type $I (instance (export "r" (type (sub resource)))))
   Bytes inst{0x42, 0x01, 0x04, 0x00};
