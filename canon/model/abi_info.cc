@@ -47,7 +47,8 @@ uint32_t flagsSize(uint64_t labels) {
 
 CoreType joinFlat(CoreType a, CoreType b) {
   if (a == b) return a;
-  if ((a == wasm::kI32 && b == wasm::kF32) || (a == wasm::kF32 && b == wasm::kI32)) return wasm::kI32;
+  if ((a == wasm::kI32 && b == wasm::kF32) || (a == wasm::kF32 && b == wasm::kI32))
+    return wasm::kI32;
   return wasm::kI64;
 }
 
@@ -68,14 +69,31 @@ CanonicalAbiInfo AbiCalculator::compute(ValType t) {
   };
   if (t.isPrimitive()) {
     switch (t.prim()) {
-      case PrimType::Bool: case PrimType::S8: case PrimType::U8: scalar(1, wasm::kI32); break;
-      case PrimType::S16: case PrimType::U16: scalar(2, wasm::kI32); break;
-      case PrimType::S32: case PrimType::U32: case PrimType::Char: case PrimType::ErrorContext:
+      case PrimType::Bool:
+      case PrimType::S8:
+      case PrimType::U8:
+        scalar(1, wasm::kI32);
+        break;
+      case PrimType::S16:
+      case PrimType::U16:
+        scalar(2, wasm::kI32);
+        break;
+      case PrimType::S32:
+      case PrimType::U32:
+      case PrimType::Char:
+      case PrimType::ErrorContext:
         scalar(4, wasm::kI32);
         break;
-      case PrimType::S64: case PrimType::U64: scalar(8, wasm::kI64); break;
-      case PrimType::F32: scalar(4, wasm::kF32); break;
-      case PrimType::F64: scalar(8, wasm::kF64); break;
+      case PrimType::S64:
+      case PrimType::U64:
+        scalar(8, wasm::kI64);
+        break;
+      case PrimType::F32:
+        scalar(4, wasm::kF32);
+        break;
+      case PrimType::F64:
+        scalar(8, wasm::kF64);
+        break;
       case PrimType::String:
         out.size32 = 8, out.align32 = 4, out.size64 = 16, out.align64 = 8;
         out.flat = {wasm::kI32, wasm::kI32};
@@ -150,7 +168,9 @@ CanonicalAbiInfo AbiCalculator::compute(ValType t) {
       record(members);
       break;
     }
-    case DefinedKind::Tuple: record(d.types); break;
+    case DefinedKind::Tuple:
+      record(d.types);
+      break;
     case DefinedKind::FixedList: {
       const CanonicalAbiInfo& ei = info(*d.first);
       out.align32 = ei.align32;
@@ -163,7 +183,8 @@ CanonicalAbiInfo AbiCalculator::compute(ValType t) {
         appendFlat(out.flat64, out.flat64Overflow, ei.flat64, ei.flat64Overflow);
       break;
     }
-    case DefinedKind::List: case DefinedKind::Map:
+    case DefinedKind::List:
+    case DefinedKind::Map:
       out.size32 = 8, out.align32 = 4, out.size64 = 16, out.align64 = 8;
       out.flat = {wasm::kI32, wasm::kI32};
       out.flat64 = {wasm::kI64, wasm::kI64};
@@ -174,9 +195,15 @@ CanonicalAbiInfo AbiCalculator::compute(ValType t) {
       variant(cases);
       break;
     }
-    case DefinedKind::Enum: variant(std::vector<std::optional<ValType>>(d.labels.size())); break;
-    case DefinedKind::Option: variant({std::nullopt, d.first}); break;
-    case DefinedKind::Result: variant({d.first, d.second}); break;
+    case DefinedKind::Enum:
+      variant(std::vector<std::optional<ValType>>(d.labels.size()));
+      break;
+    case DefinedKind::Option:
+      variant({std::nullopt, d.first});
+      break;
+    case DefinedKind::Result:
+      variant({d.first, d.second});
+      break;
     case DefinedKind::Flags: {
       uint32_t n = flagsSize(d.labels.size());
       out.size32 = out.size64 = n;
@@ -185,22 +212,26 @@ CanonicalAbiInfo AbiCalculator::compute(ValType t) {
       out.flat = out.flat64 = {wasm::kI32};
       break;
     }
-    case DefinedKind::Own: case DefinedKind::Borrow: case DefinedKind::Stream:
+    case DefinedKind::Own:
+    case DefinedKind::Borrow:
+    case DefinedKind::Stream:
     case DefinedKind::Future:
       scalar(4, wasm::kI32);
       break;
-    case DefinedKind::Primitive: break;
+    case DefinedKind::Primitive:
+      break;
   }
   return out;
 }
 
-std::pair<std::vector<CoreType>, bool> AbiCalculator::flattenTypes(const std::vector<model::ValType>& ts,
-                                                                  bool memory64) {
+std::pair<std::vector<CoreType>, bool> AbiCalculator::flattenTypes(
+    const std::vector<model::ValType>& ts, bool memory64) {
   std::vector<CoreType> out;
   bool overflow = false;
   for (model::ValType t : ts) {
     const CanonicalAbiInfo& i = info(t);
-    appendFlat(out, overflow, memory64 ? i.flat64 : i.flat, memory64 ? i.flat64Overflow : i.flatOverflow);
+    appendFlat(out, overflow, memory64 ? i.flat64 : i.flat,
+               memory64 ? i.flat64Overflow : i.flatOverflow);
   }
   return {out, overflow};
 }

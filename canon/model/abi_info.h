@@ -18,9 +18,9 @@
 
 namespace wcr::canon::model {
 
-inline constexpr uint32_t kMaxFlatParams = 16;       // MAX_FLAT_PARAMS
-inline constexpr uint32_t kMaxFlatResults = 1;       // MAX_FLAT_RESULTS
-inline constexpr uint32_t kMaxFlatAsyncParams = 4;   // MAX_FLAT_ASYNC_PARAMS
+inline constexpr uint32_t kMaxFlatParams = 16;      // MAX_FLAT_PARAMS
+inline constexpr uint32_t kMaxFlatResults = 1;      // MAX_FLAT_RESULTS
+inline constexpr uint32_t kMaxFlatAsyncParams = 4;  // MAX_FLAT_ASYNC_PARAMS
 inline constexpr uint32_t kFlatLimit = kMaxFlatParams + 1;
 
 struct CanonicalAbiInfo {
@@ -61,8 +61,8 @@ enum class AbiContext : uint8_t { Lift, Lower };
 
 struct FlattenOptions {
   bool async = false;
-  bool callback = false;   // async lift with a callback
-  bool memory64 = false;   // opts.memory.ptr_type() is i64
+  bool callback = false;  // async lift with a callback
+  bool memory64 = false;  // opts.memory.ptr_type() is i64
 };
 
 class AbiCalculator {

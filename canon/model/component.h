@@ -24,7 +24,8 @@
 
 namespace wcr::canon::model {
 
-// --- Sorts -----------------------------------------------------------------------------------------
+// --- Sorts
+// -----------------------------------------------------------------------------------------
 
 enum class CoreSort : uint8_t {
   Func = 0x00,
@@ -52,7 +53,8 @@ struct SortIndex {
   uint32_t index = 0;
 };
 
-// --- Raw (binary-level) types ----------------------------------------------------------------------
+// --- Raw (binary-level) types
+// ----------------------------------------------------------------------
 
 // A valtype as written: a primitive or a type index into the enclosing type index space.
 struct RawValType {
@@ -76,15 +78,16 @@ struct RawCase {
 // defvaltype: kind selects which members are meaningful (as in DefinedType, types.h).
 struct RawDefinedType {
   DefinedKind kind = DefinedKind::Record;
-  PrimType prim = PrimType::Bool;      // kind == Primitive
-  std::vector<RawField> fields;        // Record
-  std::vector<RawCase> cases;          // Variant
-  std::vector<RawValType> types;       // Tuple
-  std::vector<std::string> labels;     // Flags, Enum
-  std::optional<RawValType> first;     // List, FixedList, Option, Stream, Future elem; Result ok; Map key
-  std::optional<RawValType> second;    // Result err; Map value
-  uint32_t length = 0;                 // FixedList
-  uint32_t resource = 0;               // Own, Borrow: type index
+  PrimType prim = PrimType::Bool;   // kind == Primitive
+  std::vector<RawField> fields;     // Record
+  std::vector<RawCase> cases;       // Variant
+  std::vector<RawValType> types;    // Tuple
+  std::vector<std::string> labels;  // Flags, Enum
+  std::optional<RawValType>
+      first;  // List, FixedList, Option, Stream, Future elem; Result ok; Map key
+  std::optional<RawValType> second;  // Result err; Map value
+  uint32_t length = 0;               // FixedList
+  uint32_t resource = 0;             // Own, Borrow: type index
 };
 
 struct RawFuncType {
@@ -101,28 +104,28 @@ struct RawResourceType {
 // Core extern types, used by core module types (imports and exports).
 struct CoreExternType {
   jit::wasm::ExternKind kind = jit::wasm::ExternKind::Func;
-  bool isTag = false;             // tag (exceptions): funcType holds its type index
-  uint32_t funcType = 0;          // Func / tag: core type index
-  jit::wasm::TableType table;     // Table
-  jit::wasm::MemoryType memory;   // Memory
-  jit::wasm::GlobalType global;   // Global
+  bool isTag = false;            // tag (exceptions): funcType holds its type index
+  uint32_t funcType = 0;         // Func / tag: core type index
+  jit::wasm::TableType table;    // Table
+  jit::wasm::MemoryType memory;  // Memory
+  jit::wasm::GlobalType global;  // Global
 };
 
 struct RawModuleDecl;
 // core:type: a core function type or a module type.
 struct RawCoreType {
   bool isModule = false;
-  jit::wasm::FuncType func;             // !isModule
+  jit::wasm::FuncType func;                // !isModule
   std::vector<RawModuleDecl> moduleDecls;  // isModule
   size_t offset = 0;
 };
 struct RawModuleDecl {
   enum Kind : uint8_t { Import = 0, Type = 1, Alias = 2, Export = 3 };
   Kind kind = Import;
-  std::string module;  // Import
-  std::string name;    // Import, Export
-  CoreExternType type; // Import, Export
-  std::vector<RawCoreType> coreType;  // Type: exactly one
+  std::string module;                       // Import
+  std::string name;                         // Import, Export
+  CoreExternType type;                      // Import, Export
+  std::vector<RawCoreType> coreType;        // Type: exactly one
   uint32_t outerCount = 0, outerIndex = 0;  // Alias (outer, core type)
 };
 
@@ -178,7 +181,8 @@ struct RawTypeDef {
   size_t offset = 0;
 };
 
-// --- Definitions ---------------------------------------------------------------------------------------
+// --- Definitions
+// ---------------------------------------------------------------------------------------
 
 struct CoreModuleDef {
   std::shared_ptr<const std::vector<uint8_t>> bytes;  // the module's own binary
@@ -199,8 +203,8 @@ struct CoreInlineExport {
 struct CoreInstanceDef {
   bool instantiate = true;
   uint32_t module = 0;
-  std::vector<CoreInstantiateArg> args;       // instantiate
-  std::vector<CoreInlineExport> exports;      // from exports
+  std::vector<CoreInstantiateArg> args;   // instantiate
+  std::vector<CoreInlineExport> exports;  // from exports
   size_t offset = 0;
 };
 
@@ -225,7 +229,13 @@ const char* toString(StringEncoding e);  // "utf8", "utf16", "latin1-utf16"
 
 struct CanonOpt {
   enum Kind : uint8_t {
-    Utf8 = 0, Utf16 = 1, Latin1Utf16 = 2, Memory = 3, Realloc = 4, PostReturn = 5, Async = 6,
+    Utf8 = 0,
+    Utf16 = 1,
+    Latin1Utf16 = 2,
+    Memory = 3,
+    Realloc = 4,
+    PostReturn = 5,
+    Async = 6,
     Callback = 7
   };
   Kind kind = Utf8;
@@ -235,68 +245,68 @@ struct CanonOpt {
 // Every canon definition of Binary.md. The opcode names the built-in; the members it uses are
 // listed next to each.
 enum class CanonKind : uint8_t {
-  Lift = 0x00,                  // coreFunc, opts, type
-  Lower = 0x01,                 // func, opts
-  ResourceNew = 0x02,           // type
-  ResourceDrop = 0x03,          // type
-  ResourceRep = 0x04,           // type
+  Lift = 0x00,          // coreFunc, opts, type
+  Lower = 0x01,         // func, opts
+  ResourceNew = 0x02,   // type
+  ResourceDrop = 0x03,  // type
+  ResourceRep = 0x04,   // type
   TaskCancel = 0x05,
-  SubtaskCancel = 0x06,         // async
-  TaskReturn = 0x09,            // result, opts
-  ContextGet = 0x0a,            // coreValType, index
-  ContextSet = 0x0b,            // coreValType, index
-  ThreadYield = 0x0c,           // cancellable
+  SubtaskCancel = 0x06,  // async
+  TaskReturn = 0x09,     // result, opts
+  ContextGet = 0x0a,     // coreValType, index
+  ContextSet = 0x0b,     // coreValType, index
+  ThreadYield = 0x0c,    // cancellable
   SubtaskDrop = 0x0d,
-  StreamNew = 0x0e,             // type
-  StreamRead = 0x0f,            // type, opts
-  StreamWrite = 0x10,           // type, opts
-  StreamCancelRead = 0x11,      // type, async
-  StreamCancelWrite = 0x12,     // type, async
-  StreamDropReadable = 0x13,    // type
-  StreamDropWritable = 0x14,    // type
-  FutureNew = 0x15,             // type
-  FutureRead = 0x16,            // type, opts
-  FutureWrite = 0x17,           // type, opts
-  FutureCancelRead = 0x18,      // type, async
-  FutureCancelWrite = 0x19,     // type, async
-  FutureDropReadable = 0x1a,    // type
-  FutureDropWritable = 0x1b,    // type
-  ErrorContextNew = 0x1c,       // opts
+  StreamNew = 0x0e,                 // type
+  StreamRead = 0x0f,                // type, opts
+  StreamWrite = 0x10,               // type, opts
+  StreamCancelRead = 0x11,          // type, async
+  StreamCancelWrite = 0x12,         // type, async
+  StreamDropReadable = 0x13,        // type
+  StreamDropWritable = 0x14,        // type
+  FutureNew = 0x15,                 // type
+  FutureRead = 0x16,                // type, opts
+  FutureWrite = 0x17,               // type, opts
+  FutureCancelRead = 0x18,          // type, async
+  FutureCancelWrite = 0x19,         // type, async
+  FutureDropReadable = 0x1a,        // type
+  FutureDropWritable = 0x1b,        // type
+  ErrorContextNew = 0x1c,           // opts
   ErrorContextDebugMessage = 0x1d,  // opts
   ErrorContextDrop = 0x1e,
   WaitableSetNew = 0x1f,
-  WaitableSetWait = 0x20,       // cancellable, memory
-  WaitableSetPoll = 0x21,       // cancellable, memory
+  WaitableSetWait = 0x20,  // cancellable, memory
+  WaitableSetPoll = 0x21,  // cancellable, memory
   WaitableSetDrop = 0x22,
   WaitableJoin = 0x23,
   BackpressureInc = 0x24,
   BackpressureDec = 0x25,
   ThreadIndex = 0x26,
-  ThreadNewIndirect = 0x27,     // type (core type index), table
+  ThreadNewIndirect = 0x27,  // type (core type index), table
   ThreadResumeLater = 0x28,
-  ThreadSuspend = 0x29,         // cancellable
-  ThreadSuspendThenResume = 0x2a,   // cancellable
-  ThreadYieldThenResume = 0x2b,     // cancellable
-  ThreadSuspendThenPromote = 0x2c,  // cancellable
-  ThreadYieldThenPromote = 0x2d,    // cancellable
-  ThreadSpawnRef = 0x40,        // shared, type (core type index)
-  ThreadSpawnIndirect = 0x41,   // shared, type (core type index), table
+  ThreadSuspend = 0x29,               // cancellable
+  ThreadSuspendThenResume = 0x2a,     // cancellable
+  ThreadYieldThenResume = 0x2b,       // cancellable
+  ThreadSuspendThenPromote = 0x2c,    // cancellable
+  ThreadYieldThenPromote = 0x2d,      // cancellable
+  ThreadSpawnRef = 0x40,              // shared, type (core type index)
+  ThreadSpawnIndirect = 0x41,         // shared, type (core type index), table
   ThreadAvailableParallelism = 0x42,  // shared
 };
 const char* toString(CanonKind kind);  // "lift", "resource.new", "waitable-set.wait", ...
 
 struct CanonDef {
   CanonKind kind = CanonKind::Lift;
-  uint32_t func = 0;         // Lift: core func; Lower: component func
-  uint32_t type = 0;         // Lift: func type; resource/stream/future built-ins; thread core type
-  uint32_t table = 0;        // thread.new-indirect / spawn-indirect
-  uint32_t memory = 0;       // waitable-set.wait / poll
-  uint32_t index = 0;        // context.get / set slot
+  uint32_t func = 0;    // Lift: core func; Lower: component func
+  uint32_t type = 0;    // Lift: func type; resource/stream/future built-ins; thread core type
+  uint32_t table = 0;   // thread.new-indirect / spawn-indirect
+  uint32_t memory = 0;  // waitable-set.wait / poll
+  uint32_t index = 0;   // context.get / set slot
   jit::wasm::ValType coreValType = jit::wasm::kI32;  // context.get / set
-  bool async = false;        // subtask.cancel, *.cancel-read/write
-  bool cancellable = false;  // waitable-set.wait/poll, thread.*
-  bool shared = false;       // thread.spawn-*
-  std::optional<RawValType> result;  // task.return (resultlist)
+  bool async = false;                                // subtask.cancel, *.cancel-read/write
+  bool cancellable = false;                          // waitable-set.wait/poll, thread.*
+  bool shared = false;                               // thread.spawn-*
+  std::optional<RawValType> result;                  // task.return (resultlist)
   std::vector<CanonOpt> opts;
   size_t offset = 0;
   // True for the definitions that add a component function (lift); all others add a core func.
@@ -348,8 +358,18 @@ struct Component;
 // One entry of the ordered definition list.
 struct Definition {
   enum Kind : uint8_t {
-    CoreModule, CoreInstance, CoreType, Component, Instance, Alias, Type, Canon, Start, Import,
-    Export, Value
+    CoreModule,
+    CoreInstance,
+    CoreType,
+    Component,
+    Instance,
+    Alias,
+    Type,
+    Canon,
+    Start,
+    Import,
+    Export,
+    Value
   };
   Kind kind = CoreModule;
   uint32_t position = 0;  // index into the vector of that kind in Component

@@ -20,11 +20,11 @@ using support::ByteReader;
 constexpr const char* kEnd = "unexpected end-of-file";
 
 // Assigns the value of a StatusOr to an existing lvalue (usable directly in a case label).
-#define WCR_SET_OR_RETURN(lhs, expr)            \
-  do {                                          \
-    auto wcr_set_ = (expr);                     \
+#define WCR_SET_OR_RETURN(lhs, expr)              \
+  do {                                            \
+    auto wcr_set_ = (expr);                       \
     if (!wcr_set_.ok()) return wcr_set_.status(); \
-    lhs = std::move(wcr_set_).value();          \
+    lhs = std::move(wcr_set_).value();            \
   } while (0)
 constexpr uint32_t kMaxDeclDepth = 100;  // component/instance/module types inside each other
 
@@ -84,9 +84,17 @@ absl::StatusOr<CoreSort> Decoder::coreSort(ByteReader& r, std::string_view what)
   size_t at = r.offset();
   WCR_ASSIGN_OR_RETURN(uint8_t b, r.readByte());
   switch (b) {
-    case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x10: case 0x11: case 0x12:
+    case 0x00:
+    case 0x01:
+    case 0x02:
+    case 0x03:
+    case 0x04:
+    case 0x10:
+    case 0x11:
+    case 0x12:
       return static_cast<CoreSort>(b);
-    default: return invalidByte(r, at, b, what);
+    default:
+      return invalidByte(r, at, b, what);
   }
 }
 
@@ -100,10 +108,15 @@ absl::StatusOr<Sort> Decoder::sort(ByteReader& r, std::string_view what) {
       WCR_SET_OR_RETURN(s.core, coreSort(r, what));
       return s;
     }
-    case 0x01: case 0x02: case 0x03: case 0x04: case 0x05:
+    case 0x01:
+    case 0x02:
+    case 0x03:
+    case 0x04:
+    case 0x05:
       s.kind = static_cast<Sort::Kind>(b);
       return s;
-    default: return invalidByte(r, at, b, what);
+    default:
+      return invalidByte(r, at, b, what);
   }
 }
 
@@ -129,10 +142,20 @@ absl::StatusOr<ExternName> Decoder::externName(ByteReader& r) {
     std::optional<std::string>* slot = nullptr;
     const char* label = "";
     switch (kind) {
-      case 0x00: slot = &n.implements; label = "implements"; break;
-      case 0x01: slot = &n.versionSuffix; label = "versionsuffix"; break;
-      case 0x02: slot = &n.externalId; label = "external-id"; break;
-      default: return invalidByte(r, attrAt, kind, "name option");
+      case 0x00:
+        slot = &n.implements;
+        label = "implements";
+        break;
+      case 0x01:
+        slot = &n.versionSuffix;
+        label = "versionsuffix";
+        break;
+      case 0x02:
+        slot = &n.externalId;
+        label = "external-id";
+        break;
+      default:
+        return invalidByte(r, attrAt, kind, "name option");
     }
     WCR_ASSIGN_OR_RETURN(std::string value, name(r));
     if (slot->has_value()) {
@@ -183,7 +206,9 @@ absl::StatusOr<RawExternType> Decoder::externType(ByteReader& r) {
       WCR_SET_OR_RETURN(t.index, r.readVarU32());
       return t;
     }
-    case 0x01: case 0x04: case 0x05:
+    case 0x01:
+    case 0x04:
+    case 0x05:
       t.kind = static_cast<Sort::Kind>(b);
       WCR_SET_OR_RETURN(t.index, r.readVarU32());
       return t;
@@ -214,7 +239,8 @@ absl::StatusOr<RawExternType> Decoder::externType(ByteReader& r) {
       }
       return t;
     }
-    default: return invalidByte(r, at, b, "component external kind");
+    default:
+      return invalidByte(r, at, b, "component external kind");
   }
 }
 
@@ -293,11 +319,13 @@ absl::StatusOr<RawDefinedType> Decoder::definedType(ByteReader& r, uint8_t b, si
       WCR_SET_OR_RETURN(d.first, optValType(r));
       WCR_SET_OR_RETURN(d.second, optValType(r));
       return d;
-    case 0x69: case 0x68:
+    case 0x69:
+    case 0x68:
       d.kind = b == 0x69 ? DefinedKind::Own : DefinedKind::Borrow;
       WCR_SET_OR_RETURN(d.resource, r.readVarU32());
       return d;
-    case 0x66: case 0x65:
+    case 0x66:
+    case 0x65:
       d.kind = b == 0x66 ? DefinedKind::Stream : DefinedKind::Future;
       WCR_SET_OR_RETURN(d.first, optValType(r));
       return d;
@@ -322,7 +350,8 @@ absl::StatusOr<RawTypeDef> Decoder::typeDef(ByteReader& r, uint32_t depth) {
   t.offset = r.offset();
   WCR_ASSIGN_OR_RETURN(uint8_t b, r.readByte());
   switch (b) {
-    case 0x40: case 0x43: {
+    case 0x40:
+    case 0x43: {
       t.kind = RawTypeDef::Func;
       t.func.async = b == 0x43;
       WCR_ASSIGN_OR_RETURN(uint32_t n, count(r));
@@ -346,7 +375,8 @@ absl::StatusOr<RawTypeDef> Decoder::typeDef(ByteReader& r, uint32_t depth) {
       }
       return t;
     }
-    case 0x41: case 0x42: {
+    case 0x41:
+    case 0x42: {
       t.kind = b == 0x41 ? RawTypeDef::Component : RawTypeDef::Instance;
       WCR_SET_OR_RETURN(t.decls, declarators(r, b == 0x41, depth + 1));
       return t;
@@ -390,15 +420,23 @@ absl::StatusOr<Alias> Decoder::alias(ByteReader& r) {
   a.kind = static_cast<Alias::Kind>(target);
   if (target == 0x02) {
     bool ok = (s0 == 0x00 && (*s1 == 0x10 || *s1 == 0x11)) || s0 == 0x03 || s0 == 0x04;
-    if (!ok) return invalidByte(r, s1 ? sortAt + 1 : sortAt, s1 ? *s1 : s0,
-                                "component outer alias kind");
+    if (!ok)
+      return invalidByte(r, s1 ? sortAt + 1 : sortAt, s1 ? *s1 : s0, "component outer alias kind");
   }
   if (s0 == 0x00) {
     switch (*s1) {
-      case 0x00: case 0x01: case 0x02: case 0x03: case 0x04: case 0x10: case 0x11: case 0x12:
+      case 0x00:
+      case 0x01:
+      case 0x02:
+      case 0x03:
+      case 0x04:
+      case 0x10:
+      case 0x11:
+      case 0x12:
         a.sort = Sort{Sort::Core, static_cast<CoreSort>(*s1)};
         break;
-      default: return invalidByte(r, sortAt + 1, *s1, "core sort");
+      default:
+        return invalidByte(r, sortAt + 1, *s1, "core sort");
     }
   } else if (s0 <= 0x05) {
     a.sort = Sort{static_cast<Sort::Kind>(s0), CoreSort::Func};
@@ -416,7 +454,7 @@ absl::StatusOr<Alias> Decoder::alias(ByteReader& r) {
 }
 
 absl::StatusOr<std::vector<Declarator>> Decoder::declarators(ByteReader& r, bool componentType,
-                                                              uint32_t depth) {
+                                                             uint32_t depth) {
   WCR_ASSIGN_OR_RETURN(uint32_t n, count(r));
   std::vector<Declarator> decls;
   decls.reserve(n);
@@ -441,7 +479,8 @@ absl::StatusOr<std::vector<Declarator>> Decoder::declarators(ByteReader& r, bool
         d.kind = Declarator::Alias;
         WCR_SET_OR_RETURN(d.alias, alias(r));
         break;
-      case 0x03: case 0x04:
+      case 0x03:
+      case 0x04:
         if (b == 0x03 && !componentType) {
           return invalidByte(r, d.offset, b, "component or instance type declaration");
         }
@@ -449,7 +488,8 @@ absl::StatusOr<std::vector<Declarator>> Decoder::declarators(ByteReader& r, bool
         WCR_SET_OR_RETURN(d.name, externName(r));
         WCR_SET_OR_RETURN(d.externType, externType(r));
         break;
-      default: return invalidByte(r, d.offset, b, "component or instance type declaration");
+      default:
+        return invalidByte(r, d.offset, b, "component or instance type declaration");
     }
     decls.push_back(std::move(d));
   }
@@ -537,7 +577,8 @@ absl::StatusOr<CoreExternType> Decoder::coreExternType(ByteReader& r) {
       WCR_SET_OR_RETURN(t.funcType, r.readVarU32());
       return t;
     }
-    default: return invalidByte(r, at, b, "external kind");
+    default:
+      return invalidByte(r, at, b, "external kind");
   }
 }
 
@@ -604,7 +645,8 @@ absl::StatusOr<RawCoreType> Decoder::coreType(ByteReader& r, bool allowModule, u
         WCR_SET_OR_RETURN(d.name, name(r));
         WCR_SET_OR_RETURN(d.type, coreExternType(r));
         break;
-      default: return invalidByte(r, at, k, "type definition");
+      default:
+        return invalidByte(r, at, k, "type definition");
     }
     t.moduleDecls.push_back(std::move(d));
   }
@@ -662,19 +704,28 @@ absl::StatusOr<CanonDef> Decoder::canon(ByteReader& r) {
       WCR_SET_OR_RETURN(c.func, r.readVarU32());
       WCR_SET_OR_RETURN(c.opts, canonOpts(r));
       break;
-    case CanonKind::ResourceNew: case CanonKind::ResourceDrop: case CanonKind::ResourceRep:
-    case CanonKind::StreamNew: case CanonKind::StreamDropReadable:
-    case CanonKind::StreamDropWritable: case CanonKind::FutureNew:
-    case CanonKind::FutureDropReadable: case CanonKind::FutureDropWritable:
+    case CanonKind::ResourceNew:
+    case CanonKind::ResourceDrop:
+    case CanonKind::ResourceRep:
+    case CanonKind::StreamNew:
+    case CanonKind::StreamDropReadable:
+    case CanonKind::StreamDropWritable:
+    case CanonKind::FutureNew:
+    case CanonKind::FutureDropReadable:
+    case CanonKind::FutureDropWritable:
       WCR_SET_OR_RETURN(c.type, r.readVarU32());
       break;
-    case CanonKind::StreamRead: case CanonKind::StreamWrite: case CanonKind::FutureRead:
+    case CanonKind::StreamRead:
+    case CanonKind::StreamWrite:
+    case CanonKind::FutureRead:
     case CanonKind::FutureWrite:
       WCR_SET_OR_RETURN(c.type, r.readVarU32());
       WCR_SET_OR_RETURN(c.opts, canonOpts(r));
       break;
-    case CanonKind::StreamCancelRead: case CanonKind::StreamCancelWrite:
-    case CanonKind::FutureCancelRead: case CanonKind::FutureCancelWrite:
+    case CanonKind::StreamCancelRead:
+    case CanonKind::StreamCancelWrite:
+    case CanonKind::FutureCancelRead:
+    case CanonKind::FutureCancelWrite:
       WCR_SET_OR_RETURN(c.type, r.readVarU32());
       WCR_SET_OR_RETURN(c.async, flag(r));
       break;
@@ -696,20 +747,26 @@ absl::StatusOr<CanonDef> Decoder::canon(ByteReader& r) {
       WCR_SET_OR_RETURN(c.opts, canonOpts(r));
       break;
     }
-    case CanonKind::ContextGet: case CanonKind::ContextSet:
+    case CanonKind::ContextGet:
+    case CanonKind::ContextSet:
       WCR_RETURN_IF_ERROR(coreValType());
       WCR_SET_OR_RETURN(c.index, r.readVarU32());
       break;
-    case CanonKind::ErrorContextNew: case CanonKind::ErrorContextDebugMessage:
+    case CanonKind::ErrorContextNew:
+    case CanonKind::ErrorContextDebugMessage:
       WCR_SET_OR_RETURN(c.opts, canonOpts(r));
       break;
-    case CanonKind::WaitableSetWait: case CanonKind::WaitableSetPoll:
+    case CanonKind::WaitableSetWait:
+    case CanonKind::WaitableSetPoll:
       WCR_SET_OR_RETURN(c.cancellable, flag(r));
       WCR_SET_OR_RETURN(c.memory, r.readVarU32());
       break;
-    case CanonKind::ThreadYield: case CanonKind::ThreadSuspend:
-    case CanonKind::ThreadSuspendThenResume: case CanonKind::ThreadYieldThenResume:
-    case CanonKind::ThreadSuspendThenPromote: case CanonKind::ThreadYieldThenPromote:
+    case CanonKind::ThreadYield:
+    case CanonKind::ThreadSuspend:
+    case CanonKind::ThreadSuspendThenResume:
+    case CanonKind::ThreadYieldThenResume:
+    case CanonKind::ThreadSuspendThenPromote:
+    case CanonKind::ThreadYieldThenPromote:
       WCR_SET_OR_RETURN(c.cancellable, flag(r));
       break;
     case CanonKind::ThreadNewIndirect:
@@ -728,7 +785,8 @@ absl::StatusOr<CanonDef> Decoder::canon(ByteReader& r) {
     case CanonKind::ThreadAvailableParallelism:
       WCR_SET_OR_RETURN(c.shared, flag(r));
       break;
-    default: break;  // no immediates
+    default:
+      break;  // no immediates
   }
   return c;
 }
@@ -998,35 +1056,52 @@ absl::StatusOr<Component> decodeComponent(absl::Span<const uint8_t> bytes) {
 
 const char* toString(CoreSort sort) {
   switch (sort) {
-    case CoreSort::Func: return "func";
-    case CoreSort::Table: return "table";
-    case CoreSort::Memory: return "memory";
-    case CoreSort::Global: return "global";
-    case CoreSort::Tag: return "tag";
-    case CoreSort::Type: return "type";
-    case CoreSort::Module: return "module";
-    case CoreSort::Instance: return "instance";
+    case CoreSort::Func:
+      return "func";
+    case CoreSort::Table:
+      return "table";
+    case CoreSort::Memory:
+      return "memory";
+    case CoreSort::Global:
+      return "global";
+    case CoreSort::Tag:
+      return "tag";
+    case CoreSort::Type:
+      return "type";
+    case CoreSort::Module:
+      return "module";
+    case CoreSort::Instance:
+      return "instance";
   }
   return "?";
 }
 
 std::string toString(Sort sort) {
   switch (sort.kind) {
-    case Sort::Core: return absl::StrCat("core ", toString(sort.core));
-    case Sort::Func: return "func";
-    case Sort::Value: return "value";
-    case Sort::Type: return "type";
-    case Sort::Component: return "component";
-    case Sort::Instance: return "instance";
+    case Sort::Core:
+      return absl::StrCat("core ", toString(sort.core));
+    case Sort::Func:
+      return "func";
+    case Sort::Value:
+      return "value";
+    case Sort::Type:
+      return "type";
+    case Sort::Component:
+      return "component";
+    case Sort::Instance:
+      return "instance";
   }
   return "?";
 }
 
 const char* toString(StringEncoding e) {
   switch (e) {
-    case StringEncoding::Utf8: return "utf8";
-    case StringEncoding::Utf16: return "utf16";
-    case StringEncoding::Latin1Utf16: return "latin1-utf16";
+    case StringEncoding::Utf8:
+      return "utf8";
+    case StringEncoding::Utf16:
+      return "utf16";
+    case StringEncoding::Latin1Utf16:
+      return "latin1-utf16";
   }
   return "?";
 }

@@ -32,7 +32,9 @@ bool isWords(std::string_view s) {
   }
 }
 
-std::string kebabError(std::string_view s) { return absl::StrCat("`", std::string(s), "` is not in kebab case"); }
+std::string kebabError(std::string_view s) {
+  return absl::StrCat("`", std::string(s), "` is not in kebab case");
+}
 
 // A strict semver (https://semver.org): the reason when invalid, else empty.
 std::string checkSemver(std::string_view v) {
@@ -87,6 +89,40 @@ std::string checkSemver(std::string_view v) {
   return "";
 }
 
+}  // namespace
+
+bool isCanonVersion(std::string_view v) {
+  auto number = [](std::string_view n) {
+    if (n.empty() || n[0] == '0') return false;
+    for (char c : n)
+      if (!isDigit(c)) return false;
+    return true;
+  };
+  if (v == "0.0.0") return true;
+  if (v.substr(0, 4) == "0.0.") return number(v.substr(4));
+  if (v.substr(0, 2) == "0.") return number(v.substr(2));
+  return number(v);
+}
+
+std::string checkVersionSuffix(std::string_view name, std::string_view suffix) {
+  size_t at = name.rfind('@');
+  if (name.find(':') == std::string_view::npos || at == std::string_view::npos ||
+      !isCanonVersion(name.substr(at + 1))) {
+    return "a `versionsuffix` requires an interface name with a canonical version";
+  }
+  for (char c : suffix) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '+' && c != '-') {
+      return absl::StrCat("invalid character in `versionsuffix` `", std::string(suffix), "`");
+    }
+  }
+  std::string full = absl::StrCat(std::string(name.substr(at + 1)), std::string(suffix));
+  std::string e = checkSemver(full);
+  if (!e.empty()) return absl::StrCat("version `", full, "` is not a valid semver: ", e);
+  return "";
+}
+
+namespace {
+
 std::string checkInterfaceName(std::string_view name) {
   size_t colon = name.find(':');
   std::string_view ns = name.substr(0, colon);
@@ -100,7 +136,8 @@ std::string checkInterfaceName(std::string_view name) {
   }
   std::string_view pkg = rest.substr(0, slash);
   if (!isKebab(pkg)) return kebabError(pkg);
-  if (!isWords(pkg)) return absl::StrCat("`", std::string(pkg), "` is not lowercase in package name");
+  if (!isWords(pkg))
+    return absl::StrCat("`", std::string(pkg), "` is not lowercase in package name");
   if (slash == std::string_view::npos) return "expected `/` after package name";
   std::string_view tail = rest.substr(slash + 1);
   size_t at = tail.find('@');
@@ -113,7 +150,10 @@ std::string checkInterfaceName(std::string_view name) {
   }
   if (!isKebab(iface)) return kebabError(iface);
   if (at != std::string_view::npos) {
-    std::string e = checkSemver(tail.substr(at + 1));
+    std::string_view version = tail.substr(at + 1);
+    // 🔗 a canonical version ("1", "0.2", "0.0.3") is an interface version of its own.
+    if (isCanonVersion(version)) return "";
+    std::string e = checkSemver(version);
     if (!e.empty()) return e;
   }
   return "";
@@ -148,7 +188,8 @@ Annotation parseAnnotation(std::string_view name) {
     if (name.substr(0, prefix.size()) != prefix) return false;
     a.kind = kind;
     std::string_view rest = name.substr(prefix.size());
-    a.resource = std::string(kind == Annotation::Constructor ? rest : rest.substr(0, rest.find('.')));
+    a.resource =
+        std::string(kind == Annotation::Constructor ? rest : rest.substr(0, rest.find('.')));
     return true;
   };
   take("[constructor]", Annotation::Constructor) || take("[method]", Annotation::Method) ||
@@ -195,19 +236,17 @@ std::string uniquenessKey(std::string_view name) {
 
 absl::Status checkLabels(const std::vector<std::string>& labels, const char* what,
                          const char* previous, size_t offset) {
-  std::vector<std::string> seen;
+  absl::flat_hash_map<std::string, size_t> seen;  // lower-cased label -> first index
+  seen.reserve(labels.size());
   for (size_t i = 0; i < labels.size(); ++i) {
     const std::string& l = labels[i];
     if (l.empty()) return errorAt(offset, "%s name cannot be empty", what);
     if (!isKebab(l)) return errorAt(offset, "%s name `%s` is not in kebab case", what, l);
-    std::string key = absl::AsciiStrToLower(l);
-    for (size_t j = 0; j < seen.size(); ++j) {
-      if (seen[j] == key) {
-        return errorAt(offset, "%s name `%s` conflicts with previous %s name `%s`", what, l,
-                       previous, labels[j]);
-      }
+    auto [it, inserted] = seen.emplace(absl::AsciiStrToLower(l), i);
+    if (!inserted) {
+      return errorAt(offset, "%s name `%s` conflicts with previous %s name `%s`", what, l, previous,
+                     labels[it->second]);
     }
-    seen.push_back(std::move(key));
   }
   return absl::OkStatus();
 }

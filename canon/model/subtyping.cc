@@ -119,9 +119,13 @@ class Substituter {
 
   AnyType any(AnyType a) {
     switch (a.kind) {
-      case AnyType::Value: a.value = val(a.value); return a;
-      case AnyType::Func: return AnyType::ofFunc(func(a.func()));
-      case AnyType::Resource: return AnyType::ofResource(resource(a.resource()));
+      case AnyType::Value:
+        a.value = val(a.value);
+        return a;
+      case AnyType::Func:
+        return AnyType::ofFunc(func(a.func()));
+      case AnyType::Resource:
+        return AnyType::ofResource(resource(a.resource()));
       case AnyType::Instance: {
         InstanceType it = t_.instance(a.instance());
         for (auto& [n, e] : it.exports) e = extern_(e);
@@ -179,22 +183,26 @@ std::string coreExternMismatch(const CoreExternDesc& actual, const CoreExternDes
   switch (expected.kind) {
     case ExternKind::Func:
       if (!(actual.func == expected.func)) {
-        return absl::StrCat("expected: ", watFunc(expected.func), "\nfound: ", watFunc(actual.func));
+        return absl::StrCat("expected: ", watFunc(expected.func),
+                            "\nfound: ", watFunc(actual.func));
       }
       return "";
     case ExternKind::Table:
       if (actual.table.elem != expected.table.elem) {
-        return absl::StrCat("expected table element type ", expected.table.elem.name(),
-                            ", found ", actual.table.elem.name());
+        return absl::StrCat("expected table element type ", expected.table.elem.name(), ", found ",
+                            actual.table.elem.name());
       }
-      if (!limitsMatch(actual.table.limits, expected.table.limits)) return "mismatch in table limits";
+      if (!limitsMatch(actual.table.limits, expected.table.limits))
+        return "mismatch in table limits";
       return "";
     case ExternKind::Memory:
       if (actual.memory.limits.shared != expected.memory.limits.shared) {
         return "mismatch in the shared flag for memories";
       }
-      if (actual.memory.limits.is64 != expected.memory.limits.is64) return "mismatch in index type used for memories";
-      if (!limitsMatch(actual.memory.limits, expected.memory.limits)) return "mismatch in memory limits";
+      if (actual.memory.limits.is64 != expected.memory.limits.is64)
+        return "mismatch in index type used for memories";
+      if (!limitsMatch(actual.memory.limits, expected.memory.limits))
+        return "mismatch in memory limits";
       return "";
     case ExternKind::Global:
       if (actual.global.mut != expected.global.mut) return "global types differ in mutability";
@@ -219,8 +227,24 @@ std::string Subtyping::resource(ResourceId actual, ResourceId expected) {
 }
 
 std::string Subtyping::valType(ValType actual, ValType expected, uint32_t depth) {
-  if (bindings.empty() && bindable.empty() && t_.sameValType(actual, expected)) return "";
+  // Without resources to bind or map, subtyping of value types is equality of canonical ids.
+  bool resources = t_.containsResource(actual) || t_.containsResource(expected);
+  if ((!resources || (bindings.empty() && bindable.empty())) && t_.sameValType(actual, expected)) {
+    return "";
+  }
   if (depth > kMaxTypeDepth) return "type nesting is too deep";
+  // Pairs already found to match are not walked again (types are DAGs: a walk without memo
+  // could be exponential in their depth).
+  uint64_t pair = actual.isPrimitive() || expected.isPrimitive()
+                      ? 0
+                      : (uint64_t{actual.definedId().index} << 32) | expected.definedId().index;
+  if (pair && matched_.contains(pair)) return "";
+  std::string r = valTypeWalk(actual, expected, depth);
+  if (pair && r.empty()) matched_.insert(pair);
+  return r;
+}
+
+std::string Subtyping::valTypeWalk(ValType actual, ValType expected, uint32_t depth) {
   auto describe = [&](ValType v) -> std::string {
     if (v.isPrimitive()) return toString(v.prim());
     return toString(t_.defined(v.definedId()).kind);
@@ -232,14 +256,16 @@ std::string Subtyping::valType(ValType actual, ValType expected, uint32_t depth)
                           toString(actual.prim()), "`");
     }
     if (expected.isPrimitive()) {
-      return depth == 0 ? absl::StrCat("expected primitive, found ", describe(actual))
-                        : absl::StrCat("expected ", describe(expected), ", found ", describe(actual));
+      return depth == 0
+                 ? absl::StrCat("expected primitive, found ", describe(actual))
+                 : absl::StrCat("expected ", describe(expected), ", found ", describe(actual));
     }
     return absl::StrCat("expected ", describe(expected), ", found ", describe(actual));
   }
   const DefinedType& a = t_.defined(actual.definedId());
   const DefinedType& e = t_.defined(expected.definedId());
-  if (a.kind != e.kind) return absl::StrCat("expected ", describe(expected), ", found ", describe(actual));
+  if (a.kind != e.kind)
+    return absl::StrCat("expected ", describe(expected), ", found ", describe(actual));
   auto opt = [&](const std::optional<ValType>& x, const std::optional<ValType>& y,
                  const char* what) -> std::string {
     if (x.has_value() != y.has_value()) {
@@ -261,7 +287,8 @@ std::string Subtyping::valType(ValType actual, ValType expected, uint32_t depth)
                               a.fields[i].name, "`");
         }
         std::string r = valType(a.fields[i].type, e.fields[i].type, depth + 1);
-        if (!r.empty()) return absl::StrCat("type mismatch in record field `", e.fields[i].name, "`: ", r);
+        if (!r.empty())
+          return absl::StrCat("type mismatch in record field `", e.fields[i].name, "`: ", r);
       }
       return "";
     case DefinedKind::Variant:
@@ -277,7 +304,8 @@ std::string Subtyping::valType(ValType actual, ValType expected, uint32_t depth)
         if (ec.type && !ac.type) {
           return absl::StrCat("expected case `", ec.name, "` to have a type, found none");
         }
-        if (!ec.type && ac.type) return absl::StrCat("expected case `", ec.name, "` to have no type");
+        if (!ec.type && ac.type)
+          return absl::StrCat("expected case `", ec.name, "` to have no type");
         if (ec.type) {
           std::string r = valType(*ac.type, *ec.type, depth + 1);
           if (!r.empty()) return absl::StrCat("type mismatch in variant case `", ec.name, "`: ", r);
@@ -302,7 +330,8 @@ std::string Subtyping::valType(ValType actual, ValType expected, uint32_t depth)
       if (!r.empty()) return r;
       return opt(a.second, e.second, "err");
     }
-    case DefinedKind::List: case DefinedKind::Option: {
+    case DefinedKind::List:
+    case DefinedKind::Option: {
       std::string r = valType(*a.first, *e.first, depth + 1);
       return r.empty() ? "" : absl::StrCat("type mismatch in ", toString(e.kind), " element: ", r);
     }
@@ -316,18 +345,21 @@ std::string Subtyping::valType(ValType actual, ValType expected, uint32_t depth)
       if (r.empty()) r = valType(*a.second, *e.second, depth + 1);
       return r.empty() ? "" : absl::StrCat("type mismatch in map: ", r);
     }
-    case DefinedKind::Own: case DefinedKind::Borrow:
+    case DefinedKind::Own:
+    case DefinedKind::Borrow:
       return resource(a.resource, e.resource);
-    case DefinedKind::Stream: case DefinedKind::Future: {
+    case DefinedKind::Stream:
+    case DefinedKind::Future: {
       if (a.first.has_value() != e.first.has_value()) {
-        return absl::StrCat("expected ", toString(e.kind), " payload to ", e.first ? "be" : "not be",
-                            " present");
+        return absl::StrCat("expected ", toString(e.kind), " payload to ",
+                            e.first ? "be" : "not be", " present");
       }
       if (!e.first) return "";
       std::string r = valType(*a.first, *e.first, depth + 1);
       return r.empty() ? "" : absl::StrCat("type mismatch in ", toString(e.kind), " payload: ", r);
     }
-    case DefinedKind::Primitive: break;
+    case DefinedKind::Primitive:
+      break;
   }
   return "";
 }
@@ -349,7 +381,8 @@ std::string Subtyping::funcType(FuncTypeId actual, FuncTypeId expected) {
                           a.params[i].name, "`");
     }
     std::string r = valType(a.params[i].type, e.params[i].type, 1);
-    if (!r.empty()) return absl::StrCat("type mismatch in function parameter `", e.params[i].name, "`: ", r);
+    if (!r.empty())
+      return absl::StrCat("type mismatch in function parameter `", e.params[i].name, "`: ", r);
   }
   if (a.result.has_value() != e.result.has_value()) {
     // (wasmparser words this one from the other side)
@@ -362,11 +395,30 @@ std::string Subtyping::funcType(FuncTypeId actual, FuncTypeId expected) {
   return "";
 }
 
+namespace {
+
+// Name -> extern type, so width subtyping is linear in the number of names.
+absl::flat_hash_map<std::string_view, const ExternType*> byName(const std::vector<NamedExtern>& l) {
+  absl::flat_hash_map<std::string_view, const ExternType*> m;
+  m.reserve(l.size());
+  for (const auto& [n, t] : l) m.emplace(n, &t);
+  return m;
+}
+
+const ExternType* lookup(const absl::flat_hash_map<std::string_view, const ExternType*>& m,
+                         std::string_view name) {
+  auto it = m.find(name);
+  return it == m.end() ? nullptr : it->second;
+}
+
+}  // namespace
+
 std::string Subtyping::instanceType(InstanceTypeId actual, InstanceTypeId expected) {
   const InstanceType& a = t_.instance(actual);
   const InstanceType& e = t_.instance(expected);
+  auto aExports = byName(a.exports);
   for (const auto& [name, et] : e.exports) {
-    const ExternType* at = a.findExport(name);
+    const ExternType* at = lookup(aExports, name);
     if (!at) return absl::StrCat("missing expected export `", name, "`");
     std::string r = externType(*at, et);
     if (!r.empty()) return absl::StrCat("type mismatch in instance export `", name, "`: ", r);
@@ -381,8 +433,10 @@ std::string Subtyping::componentType(ComponentTypeId actual, ComponentTypeId exp
   // what the expected type imports. Resources imported by `a` bind to those of `e`.
   Subtyping inner(t_);
   for (ResourceId r : a.importedResources) inner.bindable.insert(t_.canonicalResource(r).index);
+  auto eImports = byName(e.imports);
+  auto aExports = byName(a.exports);
   for (const auto& [name, at] : a.imports) {
-    const ExternType* et = e.findImport(name);
+    const ExternType* et = lookup(eImports, name);
     if (!et) return absl::StrCat("missing expected import `", name, "`");
     std::string r = inner.externType(*et, at);
     if (!r.empty()) return absl::StrCat("type mismatch in import `", name, "`: ", r);
@@ -391,9 +445,8 @@ std::string Subtyping::componentType(ComponentTypeId actual, ComponentTypeId exp
   for (ResourceId r : e.definedResources) bindable.insert(t_.canonicalResource(r).index);
   for (const auto& [k, v] : inner.bindings) bindings[v] = k;
   for (const auto& [name, et] : e.exports) {
-    const ExternType* at = a.findExport(name);
+    const ExternType* at = lookup(aExports, name);
     if (!at) return absl::StrCat("missing expected export `", name, "`");
-    // Map the import bindings into `a`'s export types by comparing against e's view.
     std::string r = externType(*at, et);
     if (!r.empty()) return absl::StrCat("type mismatch in export `", name, "`: ", r);
   }
@@ -401,16 +454,25 @@ std::string Subtyping::componentType(ComponentTypeId actual, ComponentTypeId exp
 }
 
 std::string Subtyping::moduleType(const ModuleType& a, const ModuleType& e) {
+  absl::flat_hash_map<std::pair<std::string_view, std::string_view>, const ModuleType::Import*>
+      eImports;
+  for (const auto& x : e.imports) {
+    eImports.emplace(std::make_pair(std::string_view(x.module), std::string_view(x.name)), &x);
+  }
+  absl::flat_hash_map<std::string_view, const CoreExternDesc*> aExports;
+  for (const auto& [n, x] : a.exports) aExports.emplace(n, &x);
   for (const auto& imp : a.imports) {
-    const ModuleType::Import* found = nullptr;
-    for (const auto& x : e.imports)
-      if (x.module == imp.module && x.name == imp.name) found = &x;
+    auto it =
+        eImports.find(std::make_pair(std::string_view(imp.module), std::string_view(imp.name)));
+    const ModuleType::Import* found = it == eImports.end() ? nullptr : it->second;
     if (!found) return absl::StrCat("missing expected import `", imp.module, "::", imp.name, "`");
     std::string r = coreExternMismatch(found->type, imp.type);
-    if (!r.empty()) return absl::StrCat("type mismatch in import `", imp.module, "::", imp.name, "`: ", r);
+    if (!r.empty())
+      return absl::StrCat("type mismatch in import `", imp.module, "::", imp.name, "`: ", r);
   }
   for (const auto& [name, et] : e.exports) {
-    const CoreExternDesc* at = a.findExport(name);
+    auto it = aExports.find(name);
+    const CoreExternDesc* at = it == aExports.end() ? nullptr : it->second;
     if (!at) return absl::StrCat("missing expected export `", name, "`");
     std::string r = coreExternMismatch(*at, et);
     if (!r.empty()) return absl::StrCat("type mismatch in export `", name, "`: ", r);
@@ -423,11 +485,16 @@ std::string Subtyping::anyType(AnyType actual, AnyType expected) {
     return absl::StrCat("expected ", toString(expected.kind), ", found ", toString(actual.kind));
   }
   switch (expected.kind) {
-    case AnyType::Value: return valType(actual.value, expected.value);
-    case AnyType::Func: return funcType(actual.func(), expected.func());
-    case AnyType::Resource: return resource(actual.resource(), expected.resource());
-    case AnyType::Instance: return instanceType(actual.instance(), expected.instance());
-    case AnyType::Component: return componentType(actual.component(), expected.component());
+    case AnyType::Value:
+      return valType(actual.value, expected.value);
+    case AnyType::Func:
+      return funcType(actual.func(), expected.func());
+    case AnyType::Resource:
+      return resource(actual.resource(), expected.resource());
+    case AnyType::Instance:
+      return instanceType(actual.instance(), expected.instance());
+    case AnyType::Component:
+      return componentType(actual.component(), expected.component());
   }
   return "";
 }
@@ -437,9 +504,12 @@ std::string Subtyping::externType(const ExternType& actual, const ExternType& ex
     return absl::StrCat("expected ", expected.describe(), ", found ", actual.describe());
   }
   switch (expected.kind) {
-    case ExternType::Module: return moduleType(t_.module(actual.module), t_.module(expected.module));
-    case ExternType::Value: return valType(actual.type.value, expected.type.value);
-    default: return anyType(actual.type, expected.type);
+    case ExternType::Module:
+      return moduleType(t_.module(actual.module), t_.module(expected.module));
+    case ExternType::Value:
+      return valType(actual.type.value, expected.type.value);
+    default:
+      return anyType(actual.type, expected.type);
   }
 }
 

@@ -11,64 +11,104 @@ namespace wcr::canon::model {
 
 const char* toString(PrimType p) {
   switch (p) {
-    case PrimType::Bool: return "bool";
-    case PrimType::S8: return "s8";
-    case PrimType::U8: return "u8";
-    case PrimType::S16: return "s16";
-    case PrimType::U16: return "u16";
-    case PrimType::S32: return "s32";
-    case PrimType::U32: return "u32";
-    case PrimType::S64: return "s64";
-    case PrimType::U64: return "u64";
-    case PrimType::F32: return "f32";
-    case PrimType::F64: return "f64";
-    case PrimType::Char: return "char";
-    case PrimType::String: return "string";
-    case PrimType::ErrorContext: return "error-context";
+    case PrimType::Bool:
+      return "bool";
+    case PrimType::S8:
+      return "s8";
+    case PrimType::U8:
+      return "u8";
+    case PrimType::S16:
+      return "s16";
+    case PrimType::U16:
+      return "u16";
+    case PrimType::S32:
+      return "s32";
+    case PrimType::U32:
+      return "u32";
+    case PrimType::S64:
+      return "s64";
+    case PrimType::U64:
+      return "u64";
+    case PrimType::F32:
+      return "f32";
+    case PrimType::F64:
+      return "f64";
+    case PrimType::Char:
+      return "char";
+    case PrimType::String:
+      return "string";
+    case PrimType::ErrorContext:
+      return "error-context";
   }
   return "?";
 }
 
 const char* toString(DefinedKind k) {
   switch (k) {
-    case DefinedKind::Primitive: return "primitive";
-    case DefinedKind::Record: return "record";
-    case DefinedKind::Variant: return "variant";
-    case DefinedKind::List: return "list";
-    case DefinedKind::FixedList: return "list";
-    case DefinedKind::Tuple: return "tuple";
-    case DefinedKind::Flags: return "flags";
-    case DefinedKind::Enum: return "enum";
-    case DefinedKind::Option: return "option";
-    case DefinedKind::Result: return "result";
-    case DefinedKind::Own: return "own";
-    case DefinedKind::Borrow: return "borrow";
-    case DefinedKind::Stream: return "stream";
-    case DefinedKind::Future: return "future";
-    case DefinedKind::Map: return "map";
+    case DefinedKind::Primitive:
+      return "primitive";
+    case DefinedKind::Record:
+      return "record";
+    case DefinedKind::Variant:
+      return "variant";
+    case DefinedKind::List:
+      return "list";
+    case DefinedKind::FixedList:
+      return "list";
+    case DefinedKind::Tuple:
+      return "tuple";
+    case DefinedKind::Flags:
+      return "flags";
+    case DefinedKind::Enum:
+      return "enum";
+    case DefinedKind::Option:
+      return "option";
+    case DefinedKind::Result:
+      return "result";
+    case DefinedKind::Own:
+      return "own";
+    case DefinedKind::Borrow:
+      return "borrow";
+    case DefinedKind::Stream:
+      return "stream";
+    case DefinedKind::Future:
+      return "future";
+    case DefinedKind::Map:
+      return "map";
   }
   return "?";
 }
 
 const char* toString(AnyType::Kind k) {
   switch (k) {
-    case AnyType::Value: return "defined type";
-    case AnyType::Func: return "func";
-    case AnyType::Component: return "component";
-    case AnyType::Instance: return "instance";
-    case AnyType::Resource: return "resource";
+    case AnyType::Value:
+      return "defined type";
+    case AnyType::Func:
+      return "func";
+    case AnyType::Component:
+      return "component";
+    case AnyType::Instance:
+      return "instance";
+    case AnyType::Resource:
+      return "resource";
   }
   return "?";
 }
 
 const char* ExternType::describe() const {
   switch (kind) {
-    case Module: return "module";
-    case Func: return "func";
-    case Value: return "value";
-    case Type: return "type";
-    case Component: return "component";
-    case Instance: return "instance";
+    case Module:
+      return "module";
+    case Func:
+      return "func";
+    case Value:
+      return "value";
+    case Type:
+      return "type";
+    case Component:
+      return "component";
+    case Instance:
+      return "instance";
   }
   return "?";
 }
@@ -130,12 +170,25 @@ uint64_t saturate(uint64_t n) { return std::min<uint64_t>(n, uint64_t{1} << 40);
 
 uint64_t primSize(PrimType p) {
   switch (p) {
-    case PrimType::Bool: case PrimType::S8: case PrimType::U8: return 1;
-    case PrimType::S16: case PrimType::U16: return 2;
-    case PrimType::S32: case PrimType::U32: case PrimType::F32: case PrimType::Char:
-    case PrimType::ErrorContext: return 4;
-    case PrimType::S64: case PrimType::U64: case PrimType::F64: return 8;
-    case PrimType::String: return 16;  // two i64 pointers
+    case PrimType::Bool:
+    case PrimType::S8:
+    case PrimType::U8:
+      return 1;
+    case PrimType::S16:
+    case PrimType::U16:
+      return 2;
+    case PrimType::S32:
+    case PrimType::U32:
+    case PrimType::F32:
+    case PrimType::Char:
+    case PrimType::ErrorContext:
+      return 4;
+    case PrimType::S64:
+    case PrimType::U64:
+    case PrimType::F64:
+      return 8;
+    case PrimType::String:
+      return 16;  // two i64 pointers
   }
   return 1;
 }
@@ -173,7 +226,8 @@ DefinedTypeId TypeTable::addDefined(DefinedType type) {
   if (type.second) visit(*type.second);
   // A stream or future is a handle: its payload is copied by stream/future built-ins with their
   // own options, not by the function that passes the handle.
-  if (type.kind == DefinedKind::Stream || type.kind == DefinedKind::Future) type.containsList = false;
+  if (type.kind == DefinedKind::Stream || type.kind == DefinedKind::Future)
+    type.containsList = false;
   if (type.kind == DefinedKind::Own || type.kind == DefinedKind::Borrow) {
     type.containsResource = true;
     type.containsBorrow |= type.kind == DefinedKind::Borrow;
@@ -185,7 +239,8 @@ DefinedTypeId TypeTable::addDefined(DefinedType type) {
   uint64_t size = 0;
   uint32_t align = 1;
   switch (type.kind) {
-    case DefinedKind::Record: case DefinedKind::Tuple: {
+    case DefinedKind::Record:
+    case DefinedKind::Tuple: {
       std::vector<ValType> members;
       for (const Field& f : type.fields) members.push_back(f.type);
       for (ValType v : type.types) members.push_back(v);
@@ -196,7 +251,9 @@ DefinedTypeId TypeTable::addDefined(DefinedType type) {
       size = alignTo(size, align);
       break;
     }
-    case DefinedKind::Variant: case DefinedKind::Option: case DefinedKind::Result:
+    case DefinedKind::Variant:
+    case DefinedKind::Option:
+    case DefinedKind::Result:
     case DefinedKind::Enum: {
       std::vector<std::optional<ValType>> payloads;
       for (const Case& c : type.cases) payloads.push_back(c.type);
@@ -221,11 +278,17 @@ DefinedTypeId TypeTable::addDefined(DefinedType type) {
                  ? (uint64_t{1} << 40)
                  : elemSize64(*type.first) * type.length;
       break;
-    case DefinedKind::List: case DefinedKind::Map: size = 16; align = 8; break;
+    case DefinedKind::List:
+    case DefinedKind::Map:
+      size = 16;
+      align = 8;
+      break;
     case DefinedKind::Flags:
       size = align = type.labels.size() <= 8 ? 1 : type.labels.size() <= 16 ? 2 : 4;
       break;
-    default: size = align = 4; break;
+    default:
+      size = align = 4;
+      break;
   }
   type.elemSize64 = size;
   type.align64 = align;
@@ -346,7 +409,8 @@ std::string TypeTable::toString(ValType t) const {
         parts.push_back(c.type ? absl::StrCat(c.name, "(", toString(*c.type), ")") : c.name);
       return absl::StrCat("variant { ", absl::StrJoin(parts, ", "), " }");
     }
-    case DefinedKind::List: return absl::StrCat("list<", toString(*d.first), ">");
+    case DefinedKind::List:
+      return absl::StrCat("list<", toString(*d.first), ">");
     case DefinedKind::FixedList:
       return absl::StrCat("list<", toString(*d.first), ", ", d.length, ">");
     case DefinedKind::Tuple: {
@@ -354,17 +418,26 @@ std::string TypeTable::toString(ValType t) const {
       for (ValType v : d.types) parts.push_back(toString(v));
       return absl::StrCat("tuple<", absl::StrJoin(parts, ", "), ">");
     }
-    case DefinedKind::Flags: return absl::StrCat("flags { ", absl::StrJoin(d.labels, ", "), " }");
-    case DefinedKind::Enum: return absl::StrCat("enum { ", absl::StrJoin(d.labels, ", "), " }");
-    case DefinedKind::Option: return absl::StrCat("option<", toString(*d.first), ">");
-    case DefinedKind::Result: return absl::StrCat("result<", opt(d.first), ", ", opt(d.second), ">");
-    case DefinedKind::Own: return absl::StrCat("own<resource ", canonicalResource(d.resource).index, ">");
+    case DefinedKind::Flags:
+      return absl::StrCat("flags { ", absl::StrJoin(d.labels, ", "), " }");
+    case DefinedKind::Enum:
+      return absl::StrCat("enum { ", absl::StrJoin(d.labels, ", "), " }");
+    case DefinedKind::Option:
+      return absl::StrCat("option<", toString(*d.first), ">");
+    case DefinedKind::Result:
+      return absl::StrCat("result<", opt(d.first), ", ", opt(d.second), ">");
+    case DefinedKind::Own:
+      return absl::StrCat("own<resource ", canonicalResource(d.resource).index, ">");
     case DefinedKind::Borrow:
       return absl::StrCat("borrow<resource ", canonicalResource(d.resource).index, ">");
-    case DefinedKind::Stream: return absl::StrCat("stream<", opt(d.first), ">");
-    case DefinedKind::Future: return absl::StrCat("future<", opt(d.first), ">");
-    case DefinedKind::Map: return absl::StrCat("map<", toString(*d.first), ", ", toString(*d.second), ">");
-    case DefinedKind::Primitive: break;
+    case DefinedKind::Stream:
+      return absl::StrCat("stream<", opt(d.first), ">");
+    case DefinedKind::Future:
+      return absl::StrCat("future<", opt(d.first), ">");
+    case DefinedKind::Map:
+      return absl::StrCat("map<", toString(*d.first), ", ", toString(*d.second), ">");
+    case DefinedKind::Primitive:
+      break;
   }
   return "?";
 }

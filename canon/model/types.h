@@ -45,7 +45,20 @@ using ModuleTypeId = Id<struct ModuleTypeTag>;
 using CoreInstanceTypeId = Id<struct CoreInstanceTypeTag>;
 
 enum class PrimType : uint8_t {
-  Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String, ErrorContext
+  Bool,
+  S8,
+  U8,
+  S16,
+  U16,
+  S32,
+  U32,
+  S64,
+  U64,
+  F32,
+  F64,
+  Char,
+  String,
+  ErrorContext
 };
 const char* toString(PrimType p);  // "bool", "u32", "error-context"
 
@@ -72,8 +85,20 @@ class ValType {
 
 enum class DefinedKind : uint8_t {
   Primitive,  // only in raw (binary) types: `(type u32)`; the table stores ValType::primitive
-  Record, Variant, List, FixedList, Tuple, Flags, Enum, Option, Result, Own, Borrow, Stream,
-  Future, Map
+  Record,
+  Variant,
+  List,
+  FixedList,
+  Tuple,
+  Flags,
+  Enum,
+  Option,
+  Result,
+  Own,
+  Borrow,
+  Stream,
+  Future,
+  Map
 };
 const char* toString(DefinedKind k);  // "record", "list", "own", ...
 
@@ -91,23 +116,23 @@ struct Case {
 // A defined value type. `kind` selects the members that apply.
 struct DefinedType {
   DefinedKind kind = DefinedKind::Record;
-  std::vector<Field> fields;         // Record
-  std::vector<Case> cases;           // Variant
-  std::vector<ValType> types;        // Tuple
-  std::vector<std::string> labels;   // Flags, Enum
-  std::optional<ValType> first;      // List/FixedList/Option/Stream/Future elem, Result ok, Map key
-  std::optional<ValType> second;     // Result err, Map value
-  uint32_t length = 0;               // FixedList
-  ResourceId resource;               // Own, Borrow (an alias id; compare canonical resources)
+  std::vector<Field> fields;        // Record
+  std::vector<Case> cases;          // Variant
+  std::vector<ValType> types;       // Tuple
+  std::vector<std::string> labels;  // Flags, Enum
+  std::optional<ValType> first;     // List/FixedList/Option/Stream/Future elem, Result ok, Map key
+  std::optional<ValType> second;    // Result err, Map value
+  uint32_t length = 0;              // FixedList
+  ResourceId resource;              // Own, Borrow (an alias id; compare canonical resources)
 
   // Facts filled when the type enters the table.
-  DefinedTypeId canonical;           // structural representative
-  bool containsBorrow = false;       // transitively
-  bool containsResource = false;     // own/borrow anywhere inside (outer alias rule)
-  bool containsList = false;         // a string or (variable-length) list inside: memory needed
-  uint32_t depth = 1;                // nesting depth (hostile-input limit)
-  uint64_t elemSize64 = 0;           // elem_size(t, 'i64'), saturated (validation bound 2^28)
-  uint32_t align64 = 1;              // alignment(t, 'i64')
+  DefinedTypeId canonical;        // structural representative
+  bool containsBorrow = false;    // transitively
+  bool containsResource = false;  // own/borrow anywhere inside (outer alias rule)
+  bool containsList = false;      // a string or (variable-length) list inside: memory needed
+  uint32_t depth = 1;             // nesting depth (hostile-input limit)
+  uint64_t elemSize64 = 0;        // elem_size(t, 'i64'), saturated (validation bound 2^28)
+  uint32_t align64 = 1;           // alignment(t, 'i64')
 
   bool structurallyEqual(const DefinedType& o) const {
     return kind == o.kind && fields == o.fields && cases == o.cases && types == o.types &&
@@ -127,17 +152,17 @@ struct FuncType {
 };
 
 struct ResourceType {
-  ResourceId canonical;                       // the resource this id aliases (itself if fresh)
-  std::optional<jit::wasm::ValType> rep;      // locally defined resources only
-  std::optional<uint32_t> dtor;               // core func index in the defining component
-  uint32_t definingComponent = 0xFFFFFFFF;    // validator's component id for local resources
+  ResourceId canonical;                     // the resource this id aliases (itself if fresh)
+  std::optional<jit::wasm::ValType> rep;    // locally defined resources only
+  std::optional<uint32_t> dtor;             // core func index in the defining component
+  uint32_t definingComponent = 0xFFFFFFFF;  // validator's component id for local resources
 };
 
 // Core-level types of the index spaces.
 struct CoreExternDesc {
   jit::wasm::ExternKind kind = jit::wasm::ExternKind::Func;
   bool isTag = false;
-  jit::wasm::FuncType func;       // Func, tag
+  jit::wasm::FuncType func;  // Func, tag
   jit::wasm::TableType table;
   jit::wasm::MemoryType memory;
   jit::wasm::GlobalType global;
@@ -181,8 +206,8 @@ const char* toString(AnyType::Kind k);  // "defined type", "func", "component", 
 struct ExternType {
   enum Kind : uint8_t { Module, Func, Value, Type, Component, Instance };
   Kind kind = Func;
-  ModuleTypeId module;   // Module
-  AnyType type;          // Func (func), Type (the type), Component, Instance; Value (value)
+  ModuleTypeId module;           // Module
+  AnyType type;                  // Func (func), Type (the type), Component, Instance; Value (value)
   const char* describe() const;  // "module", "func", "value", "type", "component", "instance"
 };
 
@@ -208,11 +233,11 @@ struct ComponentType {
 };
 
 // Hostile-input limits (wasmparser's bounds where it has one).
-inline constexpr uint32_t kMaxTypeDepth = 100;          // nesting of value/instance/component types
-inline constexpr uint32_t kMaxTypes = 1'000'000;        // entries in one type index space
-inline constexpr uint32_t kMaxTypeSize = 1'000'000;     // members of one type (fields, cases, ...)
-inline constexpr uint32_t kMaxNesting = 100;            // components inside components
-inline constexpr uint64_t kMaxValueSize = 1u << 28;     // elem_size(t, 'i64') bound (Binary.md)
+inline constexpr uint32_t kMaxTypeDepth = 100;       // nesting of value/instance/component types
+inline constexpr uint32_t kMaxTypes = 1'000'000;     // entries in one type index space
+inline constexpr uint32_t kMaxTypeSize = 1'000'000;  // members of one type (fields, cases, ...)
+inline constexpr uint32_t kMaxNesting = 100;         // components inside components
+inline constexpr uint64_t kMaxValueSize = 1u << 28;  // elem_size(t, 'i64') bound (Binary.md)
 
 class TypeTable {
  public:

@@ -8,53 +8,100 @@ namespace wcr::canon::model {
 
 const char* toString(CanonKind kind) {
   switch (kind) {
-    case CanonKind::Lift: return "lift";
-    case CanonKind::Lower: return "lower";
-    case CanonKind::ResourceNew: return "resource.new";
-    case CanonKind::ResourceDrop: return "resource.drop";
-    case CanonKind::ResourceRep: return "resource.rep";
-    case CanonKind::TaskCancel: return "task.cancel";
-    case CanonKind::SubtaskCancel: return "subtask.cancel";
-    case CanonKind::TaskReturn: return "task.return";
-    case CanonKind::ContextGet: return "context.get";
-    case CanonKind::ContextSet: return "context.set";
-    case CanonKind::ThreadYield: return "thread.yield";
-    case CanonKind::SubtaskDrop: return "subtask.drop";
-    case CanonKind::StreamNew: return "stream.new";
-    case CanonKind::StreamRead: return "stream.read";
-    case CanonKind::StreamWrite: return "stream.write";
-    case CanonKind::StreamCancelRead: return "stream.cancel-read";
-    case CanonKind::StreamCancelWrite: return "stream.cancel-write";
-    case CanonKind::StreamDropReadable: return "stream.drop-readable";
-    case CanonKind::StreamDropWritable: return "stream.drop-writable";
-    case CanonKind::FutureNew: return "future.new";
-    case CanonKind::FutureRead: return "future.read";
-    case CanonKind::FutureWrite: return "future.write";
-    case CanonKind::FutureCancelRead: return "future.cancel-read";
-    case CanonKind::FutureCancelWrite: return "future.cancel-write";
-    case CanonKind::FutureDropReadable: return "future.drop-readable";
-    case CanonKind::FutureDropWritable: return "future.drop-writable";
-    case CanonKind::ErrorContextNew: return "error-context.new";
-    case CanonKind::ErrorContextDebugMessage: return "error-context.debug-message";
-    case CanonKind::ErrorContextDrop: return "error-context.drop";
-    case CanonKind::WaitableSetNew: return "waitable-set.new";
-    case CanonKind::WaitableSetWait: return "waitable-set.wait";
-    case CanonKind::WaitableSetPoll: return "waitable-set.poll";
-    case CanonKind::WaitableSetDrop: return "waitable-set.drop";
-    case CanonKind::WaitableJoin: return "waitable.join";
-    case CanonKind::BackpressureInc: return "backpressure.inc";
-    case CanonKind::BackpressureDec: return "backpressure.dec";
-    case CanonKind::ThreadIndex: return "thread.index";
-    case CanonKind::ThreadNewIndirect: return "thread.new-indirect";
-    case CanonKind::ThreadResumeLater: return "thread.resume-later";
-    case CanonKind::ThreadSuspend: return "thread.suspend";
-    case CanonKind::ThreadSuspendThenResume: return "thread.suspend-then-resume";
-    case CanonKind::ThreadYieldThenResume: return "thread.yield-then-resume";
-    case CanonKind::ThreadSuspendThenPromote: return "thread.suspend-then-promote";
-    case CanonKind::ThreadYieldThenPromote: return "thread.yield-then-promote";
-    case CanonKind::ThreadSpawnRef: return "thread.spawn-ref";
-    case CanonKind::ThreadSpawnIndirect: return "thread.spawn-indirect";
-    case CanonKind::ThreadAvailableParallelism: return "thread.available-parallelism";
+    case CanonKind::Lift:
+      return "lift";
+    case CanonKind::Lower:
+      return "lower";
+    case CanonKind::ResourceNew:
+      return "resource.new";
+    case CanonKind::ResourceDrop:
+      return "resource.drop";
+    case CanonKind::ResourceRep:
+      return "resource.rep";
+    case CanonKind::TaskCancel:
+      return "task.cancel";
+    case CanonKind::SubtaskCancel:
+      return "subtask.cancel";
+    case CanonKind::TaskReturn:
+      return "task.return";
+    case CanonKind::ContextGet:
+      return "context.get";
+    case CanonKind::ContextSet:
+      return "context.set";
+    case CanonKind::ThreadYield:
+      return "thread.yield";
+    case CanonKind::SubtaskDrop:
+      return "subtask.drop";
+    case CanonKind::StreamNew:
+      return "stream.new";
+    case CanonKind::StreamRead:
+      return "stream.read";
+    case CanonKind::StreamWrite:
+      return "stream.write";
+    case CanonKind::StreamCancelRead:
+      return "stream.cancel-read";
+    case CanonKind::StreamCancelWrite:
+      return "stream.cancel-write";
+    case CanonKind::StreamDropReadable:
+      return "stream.drop-readable";
+    case CanonKind::StreamDropWritable:
+      return "stream.drop-writable";
+    case CanonKind::FutureNew:
+      return "future.new";
+    case CanonKind::FutureRead:
+      return "future.read";
+    case CanonKind::FutureWrite:
+      return "future.write";
+    case CanonKind::FutureCancelRead:
+      return "future.cancel-read";
+    case CanonKind::FutureCancelWrite:
+      return "future.cancel-write";
+    case CanonKind::FutureDropReadable:
+      return "future.drop-readable";
+    case CanonKind::FutureDropWritable:
+      return "future.drop-writable";
+    case CanonKind::ErrorContextNew:
+      return "error-context.new";
+    case CanonKind::ErrorContextDebugMessage:
+      return "error-context.debug-message";
+    case CanonKind::ErrorContextDrop:
+      return "error-context.drop";
+    case CanonKind::WaitableSetNew:
+      return "waitable-set.new";
+    case CanonKind::WaitableSetWait:
+      return "waitable-set.wait";
+    case CanonKind::WaitableSetPoll:
+      return "waitable-set.poll";
+    case CanonKind::WaitableSetDrop:
+      return "waitable-set.drop";
+    case CanonKind::WaitableJoin:
+      return "waitable.join";
+    case CanonKind::BackpressureInc:
+      return "backpressure.inc";
+    case CanonKind::BackpressureDec:
+      return "backpressure.dec";
+    case CanonKind::ThreadIndex:
+      return "thread.index";
+    case CanonKind::ThreadNewIndirect:
+      return "thread.new-indirect";
+    case CanonKind::ThreadResumeLater:
+      return "thread.resume-later";
+    case CanonKind::ThreadSuspend:
+      return "thread.suspend";
+    case CanonKind::ThreadSuspendThenResume:
+      return "thread.suspend-then-resume";
+    case CanonKind::ThreadYieldThenResume:
+      return "thread.yield-then-resume";
+    case CanonKind::ThreadSuspendThenPromote:
+      return "thread.suspend-then-promote";
+    case CanonKind::ThreadYieldThenPromote:
+      return "thread.yield-then-promote";
+    case CanonKind::ThreadSpawnRef:
+      return "thread.spawn-ref";
+    case CanonKind::ThreadSpawnIndirect:
+      return "thread.spawn-indirect";
+    case CanonKind::ThreadAvailableParallelism:
+      return "thread.available-parallelism";
   }
   return "?";
 }
@@ -66,9 +113,10 @@ namespace wasm = jit::wasm;
 using CoreTypes = std::vector<wasm::ValType>;
 
 absl::Status outOfBoundsCore(CoreSort sort, uint32_t index, size_t offset) {
-  const char* what = sort == CoreSort::Func ? "function" : sort == CoreSort::Memory ? "memory"
-                                                         : sort == CoreSort::Table ? "table"
-                                                                                   : "type";
+  const char* what = sort == CoreSort::Func     ? "function"
+                     : sort == CoreSort::Memory ? "memory"
+                     : sort == CoreSort::Table  ? "table"
+                                                : "type";
   return errorAt(offset, "unknown %s %u: %s index out of bounds", what, index, what);
 }
 
@@ -76,11 +124,21 @@ std::string debugTypes(const CoreTypes& ts) {
   std::vector<std::string> parts;
   for (wasm::ValType t : ts) {
     switch (t.kind()) {
-      case wasm::ValKind::I32: parts.push_back("I32"); break;
-      case wasm::ValKind::I64: parts.push_back("I64"); break;
-      case wasm::ValKind::F32: parts.push_back("F32"); break;
-      case wasm::ValKind::F64: parts.push_back("F64"); break;
-      default: parts.push_back(t.name()); break;
+      case wasm::ValKind::I32:
+        parts.push_back("I32");
+        break;
+      case wasm::ValKind::I64:
+        parts.push_back("I64");
+        break;
+      case wasm::ValKind::F32:
+        parts.push_back("F32");
+        break;
+      case wasm::ValKind::F64:
+        parts.push_back("F64");
+        break;
+      default:
+        parts.push_back(t.name());
+        break;
     }
   }
   return absl::StrCat("[", absl::StrJoin(parts, ", "), "]");
@@ -101,7 +159,9 @@ static absl::StatusOr<Options> checkOptions(const CanonDef& c, Scope& s) {
   Options o;
   for (const CanonOpt& opt : c.opts) {
     switch (opt.kind) {
-      case CanonOpt::Utf8: case CanonOpt::Utf16: case CanonOpt::Latin1Utf16: {
+      case CanonOpt::Utf8:
+      case CanonOpt::Utf16:
+      case CanonOpt::Latin1Utf16: {
         StringEncoding e = opt.kind == CanonOpt::Utf8    ? StringEncoding::Utf8
                            : opt.kind == CanonOpt::Utf16 ? StringEncoding::Utf16
                                                          : StringEncoding::Latin1Utf16;
@@ -113,7 +173,8 @@ static absl::StatusOr<Options> checkOptions(const CanonDef& c, Scope& s) {
         break;
       }
       case CanonOpt::Memory:
-        if (o.memory) return errorAt(c.offset, "canonical option `memory` is specified more than once");
+        if (o.memory)
+          return errorAt(c.offset, "canonical option `memory` is specified more than once");
         if (opt.index >= s.info.coreMemories.size()) {
           return outOfBoundsCore(CoreSort::Memory, opt.index, c.offset);
         }
@@ -123,12 +184,15 @@ static absl::StatusOr<Options> checkOptions(const CanonDef& c, Scope& s) {
         o.memory = opt.index;
         break;
       case CanonOpt::Realloc:
-        if (o.realloc) return errorAt(c.offset, "canonical option `realloc` is specified more than once");
-        if (opt.index >= s.info.coreFuncs.size()) return outOfBoundsCore(CoreSort::Func, opt.index, c.offset);
+        if (o.realloc)
+          return errorAt(c.offset, "canonical option `realloc` is specified more than once");
+        if (opt.index >= s.info.coreFuncs.size())
+          return outOfBoundsCore(CoreSort::Func, opt.index, c.offset);
         if (!(s.info.coreFuncs[opt.index] ==
               wasm::FuncType{{wasm::kI32, wasm::kI32, wasm::kI32, wasm::kI32}, {wasm::kI32}})) {
-          return errorAt(c.offset,
-                         "canonical option `realloc` uses a core function with an incorrect signature");
+          return errorAt(
+              c.offset,
+              "canonical option `realloc` uses a core function with an incorrect signature");
         }
         o.realloc = opt.index;
         break;
@@ -136,20 +200,25 @@ static absl::StatusOr<Options> checkOptions(const CanonDef& c, Scope& s) {
         if (o.postReturn) {
           return errorAt(c.offset, "canonical option `post-return` is specified more than once");
         }
-        if (opt.index >= s.info.coreFuncs.size()) return outOfBoundsCore(CoreSort::Func, opt.index, c.offset);
+        if (opt.index >= s.info.coreFuncs.size())
+          return outOfBoundsCore(CoreSort::Func, opt.index, c.offset);
         o.postReturn = opt.index;
         break;
       case CanonOpt::Async:
-        if (o.async) return errorAt(c.offset, "canonical option `async` is specified more than once");
+        if (o.async)
+          return errorAt(c.offset, "canonical option `async` is specified more than once");
         o.async = true;
         break;
       case CanonOpt::Callback:
-        if (o.callback) return errorAt(c.offset, "canonical option `callback` is specified more than once");
-        if (opt.index >= s.info.coreFuncs.size()) return outOfBoundsCore(CoreSort::Func, opt.index, c.offset);
+        if (o.callback)
+          return errorAt(c.offset, "canonical option `callback` is specified more than once");
+        if (opt.index >= s.info.coreFuncs.size())
+          return outOfBoundsCore(CoreSort::Func, opt.index, c.offset);
         if (!(s.info.coreFuncs[opt.index] ==
               wasm::FuncType{{wasm::kI32, wasm::kI32, wasm::kI32}, {wasm::kI32}})) {
-          return errorAt(c.offset,
-                         "canonical option `callback` uses a core function with an incorrect signature");
+          return errorAt(
+              c.offset,
+              "canonical option `callback` uses a core function with an incorrect signature");
         }
         o.callback = opt.index;
         break;
@@ -185,13 +254,15 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
   AbiCalculator abi(types());
   auto requireMemory = [&]() -> absl::Status {
     if (!o.memory) {
-      return errorAt(c.offset, "canonical option `memory` is required (canon %s)", toString(c.kind));
+      return errorAt(c.offset, "canonical option `memory` is required (canon %s)",
+                     toString(c.kind));
     }
     return absl::OkStatus();
   };
   auto requireRealloc = [&]() -> absl::Status {
     if (!o.realloc) {
-      return errorAt(c.offset, "canonical option `realloc` is required (canon %s)", toString(c.kind));
+      return errorAt(c.offset, "canonical option `realloc` is required (canon %s)",
+                     toString(c.kind));
     }
     return absl::OkStatus();
   };
@@ -201,7 +272,8 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
                 (opt.kind <= CanonOpt::Latin1Utf16 && encoding) ||
                 (opt.kind == CanonOpt::Async && async);
       if (!ok) {
-        return errorAt(c.offset, "canonical option is not allowed for `canon %s`", toString(c.kind));
+        return errorAt(c.offset, "canonical option is not allowed for `canon %s`",
+                       toString(c.kind));
       }
     }
     return absl::OkStatus();
@@ -215,7 +287,8 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
       return errorAt(c.offset, "unknown type %u: type index out of bounds", index);
     }
     const AnyType& a = s.info.typeSpace[index];
-    if (a.kind != AnyType::Resource) return errorAt(c.offset, "type index %u is not a resource type", index);
+    if (a.kind != AnyType::Resource)
+      return errorAt(c.offset, "type index %u is not a resource type", index);
     return a.resource();
   };
   auto asyncValueAt = [&](uint32_t index, DefinedKind kind) -> absl::StatusOr<DefinedTypeId> {
@@ -232,7 +305,8 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
 
   switch (c.kind) {
     case CanonKind::Lift: {
-      if (c.func >= s.info.coreFuncs.size()) return outOfBoundsCore(CoreSort::Func, c.func, c.offset);
+      if (c.func >= s.info.coreFuncs.size())
+        return outOfBoundsCore(CoreSort::Func, c.func, c.offset);
       if (c.type >= s.info.typeSpace.size()) {
         return errorAt(c.offset, "unknown type %u: type index out of bounds", c.type);
       }
@@ -244,16 +318,20 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
       if (o.async && !f.async) {
         return errorAt(c.offset, "the `async` canonical option requires an async function type");
       }
-      FlatFuncType flat = abi.flattenFuncType(ft, AbiContext::Lift,
-                                              {o.async, o.callback.has_value(), false});
+      FlatFuncType flat =
+          abi.flattenFuncType(ft, AbiContext::Lift, {o.async, o.callback.has_value(), false});
       const wasm::FuncType& core = s.info.coreFuncs[c.func];
       if (core.params != flat.params) {
-        return errorAt(c.offset, "lowered parameter types `%s` do not match parameter types `%s` of "
-                       "core function %u", debugTypes(flat.params), debugTypes(core.params), c.func);
+        return errorAt(c.offset,
+                       "lowered parameter types `%s` do not match parameter types `%s` of "
+                       "core function %u",
+                       debugTypes(flat.params), debugTypes(core.params), c.func);
       }
       if (core.results != flat.results) {
-        return errorAt(c.offset, "lowered result types `%s` do not match result types `%s` of core "
-                       "function %u", debugTypes(flat.results), debugTypes(core.results), c.func);
+        return errorAt(c.offset,
+                       "lowered result types `%s` do not match result types `%s` of core "
+                       "function %u",
+                       debugTypes(flat.results), debugTypes(core.results), c.func);
       }
       bool paramsList = false;
       for (const Field& p : f.params) paramsList |= types().containsList(p.type);
@@ -304,7 +382,8 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
       coreFunc(flat.params, flat.results);
       break;
     }
-    case CanonKind::ResourceNew: case CanonKind::ResourceRep: {
+    case CanonKind::ResourceNew:
+    case CanonKind::ResourceRep: {
       WCR_ASSIGN_OR_RETURN(ResourceId r, resourceAt(c.type));
       const ResourceType& rt = types().resource(r);
       if (!rt.rep || rt.definingComponent != s.id) {
@@ -339,7 +418,8 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
       coreFunc(flat.params, flat.results);
       break;
     }
-    case CanonKind::ContextGet: case CanonKind::ContextSet: {
+    case CanonKind::ContextGet:
+    case CanonKind::ContextSet: {
       if (c.coreValType != wasm::kI32) {
         return errorAt(c.offset, "`canon %s` is only supported for `i32`", toString(c.kind));
       }
@@ -357,45 +437,58 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
       }
       break;
     }
-    case CanonKind::BackpressureInc: case CanonKind::BackpressureDec: case CanonKind::TaskCancel:
+    case CanonKind::BackpressureInc:
+    case CanonKind::BackpressureDec:
+    case CanonKind::TaskCancel:
       coreFunc({}, {});
       break;
     case CanonKind::SubtaskCancel:
       coreFunc({wasm::kI32}, {wasm::kI32});
       break;
-    case CanonKind::SubtaskDrop: case CanonKind::WaitableSetDrop: case CanonKind::ErrorContextDrop:
+    case CanonKind::SubtaskDrop:
+    case CanonKind::WaitableSetDrop:
+    case CanonKind::ErrorContextDrop:
     case CanonKind::ThreadResumeLater:
       coreFunc({wasm::kI32}, {});
       break;
-    case CanonKind::WaitableSetNew: case CanonKind::ThreadIndex: case CanonKind::ThreadYield:
-    case CanonKind::ThreadSuspend: case CanonKind::ThreadAvailableParallelism:
+    case CanonKind::WaitableSetNew:
+    case CanonKind::ThreadIndex:
+    case CanonKind::ThreadYield:
+    case CanonKind::ThreadSuspend:
+    case CanonKind::ThreadAvailableParallelism:
       coreFunc({}, {wasm::kI32});
       break;
-    case CanonKind::ThreadSuspendThenResume: case CanonKind::ThreadYieldThenResume:
-    case CanonKind::ThreadSuspendThenPromote: case CanonKind::ThreadYieldThenPromote:
+    case CanonKind::ThreadSuspendThenResume:
+    case CanonKind::ThreadYieldThenResume:
+    case CanonKind::ThreadSuspendThenPromote:
+    case CanonKind::ThreadYieldThenPromote:
       coreFunc({wasm::kI32}, {wasm::kI32});
       break;
     case CanonKind::WaitableJoin:
       coreFunc({wasm::kI32, wasm::kI32}, {});
       break;
-    case CanonKind::WaitableSetWait: case CanonKind::WaitableSetPoll:
+    case CanonKind::WaitableSetWait:
+    case CanonKind::WaitableSetPoll:
       if (c.memory >= s.info.coreMemories.size()) {
         return outOfBoundsCore(CoreSort::Memory, c.memory, c.offset);
       }
       out.memory = c.memory;
       coreFunc({wasm::kI32, wasm::kI32}, {wasm::kI32});
       break;
-    case CanonKind::StreamNew: case CanonKind::FutureNew: {
+    case CanonKind::StreamNew:
+    case CanonKind::FutureNew: {
       DefinedKind kind = c.kind == CanonKind::StreamNew ? DefinedKind::Stream : DefinedKind::Future;
       WCR_ASSIGN_OR_RETURN(out.streamOrFuture, asyncValueAt(c.type, kind));
       coreFunc({}, {wasm::kI64});
       break;
     }
-    case CanonKind::StreamRead: case CanonKind::StreamWrite: case CanonKind::FutureRead:
+    case CanonKind::StreamRead:
+    case CanonKind::StreamWrite:
+    case CanonKind::FutureRead:
     case CanonKind::FutureWrite: {
       bool stream = c.kind == CanonKind::StreamRead || c.kind == CanonKind::StreamWrite;
-      WCR_ASSIGN_OR_RETURN(out.streamOrFuture,
-                           asyncValueAt(c.type, stream ? DefinedKind::Stream : DefinedKind::Future));
+      WCR_ASSIGN_OR_RETURN(out.streamOrFuture, asyncValueAt(c.type, stream ? DefinedKind::Stream
+                                                                           : DefinedKind::Future));
       const DefinedType& d = types().defined(out.streamOrFuture);
       if (d.first) {
         WCR_RETURN_IF_ERROR(requireMemory());
@@ -409,24 +502,29 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
       }
       break;
     }
-    case CanonKind::StreamCancelRead: case CanonKind::StreamCancelWrite:
-    case CanonKind::FutureCancelRead: case CanonKind::FutureCancelWrite: {
+    case CanonKind::StreamCancelRead:
+    case CanonKind::StreamCancelWrite:
+    case CanonKind::FutureCancelRead:
+    case CanonKind::FutureCancelWrite: {
       bool stream = c.kind == CanonKind::StreamCancelRead || c.kind == CanonKind::StreamCancelWrite;
-      WCR_ASSIGN_OR_RETURN(out.streamOrFuture,
-                           asyncValueAt(c.type, stream ? DefinedKind::Stream : DefinedKind::Future));
+      WCR_ASSIGN_OR_RETURN(out.streamOrFuture, asyncValueAt(c.type, stream ? DefinedKind::Stream
+                                                                           : DefinedKind::Future));
       coreFunc({wasm::kI32}, {wasm::kI32});
       break;
     }
-    case CanonKind::StreamDropReadable: case CanonKind::StreamDropWritable:
-    case CanonKind::FutureDropReadable: case CanonKind::FutureDropWritable: {
+    case CanonKind::StreamDropReadable:
+    case CanonKind::StreamDropWritable:
+    case CanonKind::FutureDropReadable:
+    case CanonKind::FutureDropWritable: {
       bool stream =
           c.kind == CanonKind::StreamDropReadable || c.kind == CanonKind::StreamDropWritable;
-      WCR_ASSIGN_OR_RETURN(out.streamOrFuture,
-                           asyncValueAt(c.type, stream ? DefinedKind::Stream : DefinedKind::Future));
+      WCR_ASSIGN_OR_RETURN(out.streamOrFuture, asyncValueAt(c.type, stream ? DefinedKind::Stream
+                                                                           : DefinedKind::Future));
       coreFunc({wasm::kI32}, {});
       break;
     }
-    case CanonKind::ErrorContextNew: case CanonKind::ErrorContextDebugMessage: {
+    case CanonKind::ErrorContextNew:
+    case CanonKind::ErrorContextDebugMessage: {
       WCR_RETURN_IF_ERROR(onlyOptions(true, true, false));
       WCR_RETURN_IF_ERROR(requireMemory());
       if (c.kind == CanonKind::ErrorContextNew) {
@@ -436,13 +534,16 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
       }
       break;
     }
-    case CanonKind::ThreadNewIndirect: case CanonKind::ThreadSpawnIndirect: {
-      if (c.type >= s.info.coreTypes.size()) return outOfBoundsCore(CoreSort::Type, c.type, c.offset);
+    case CanonKind::ThreadNewIndirect:
+    case CanonKind::ThreadSpawnIndirect: {
+      if (c.type >= s.info.coreTypes.size())
+        return outOfBoundsCore(CoreSort::Type, c.type, c.offset);
       const CoreTypeEntry& e = s.info.coreTypes[c.type];
       if (e.isModule || !(e.func == wasm::FuncType{{wasm::kI32}, {}})) {
         return errorAt(c.offset, "start function must take a single `i32` argument");
       }
-      if (c.table >= s.info.coreTables.size()) return outOfBoundsCore(CoreSort::Table, c.table, c.offset);
+      if (c.table >= s.info.coreTables.size())
+        return outOfBoundsCore(CoreSort::Table, c.table, c.offset);
       if (s.info.coreTables[c.table].elem != wasm::kFuncRef) {
         return errorAt(c.offset, "table must have a `funcref` element type");
       }
@@ -450,7 +551,8 @@ absl::Status Validator::canon(const CanonDef& c, Scope& s, CanonInfo& out) {
       break;
     }
     case CanonKind::ThreadSpawnRef:
-      return errorAt(c.offset, "`canon thread.spawn-ref` requires the shared-everything-threads "
+      return errorAt(c.offset,
+                     "`canon thread.spawn-ref` requires the shared-everything-threads "
                      "proposal, which is not supported");
   }
   s.info.coreFuncs.push_back(out.coreType);

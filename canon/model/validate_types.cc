@@ -14,21 +14,34 @@ const char* indexSpaceName(Sort sort) {
   switch (sort.kind) {
     case Sort::Core:
       switch (sort.core) {
-        case CoreSort::Func: return "function";
-        case CoreSort::Table: return "table";
-        case CoreSort::Memory: return "memory";
-        case CoreSort::Global: return "global";
-        case CoreSort::Tag: return "tag";
-        case CoreSort::Type: return "core type";
-        case CoreSort::Module: return "module";
-        case CoreSort::Instance: return "core instance";
+        case CoreSort::Func:
+          return "function";
+        case CoreSort::Table:
+          return "table";
+        case CoreSort::Memory:
+          return "memory";
+        case CoreSort::Global:
+          return "global";
+        case CoreSort::Tag:
+          return "tag";
+        case CoreSort::Type:
+          return "core type";
+        case CoreSort::Module:
+          return "module";
+        case CoreSort::Instance:
+          return "core instance";
       }
       break;
-    case Sort::Func: return "function";
-    case Sort::Value: return "value";
-    case Sort::Type: return "type";
-    case Sort::Component: return "component";
-    case Sort::Instance: return "instance";
+    case Sort::Func:
+      return "function";
+    case Sort::Value:
+      return "value";
+    case Sort::Type:
+      return "type";
+    case Sort::Component:
+      return "component";
+    case Sort::Instance:
+      return "instance";
   }
   return "?";
 }
@@ -46,12 +59,12 @@ absl::StatusOr<ValType> Validator::valType(const RawValType& t, Scope& s, size_t
   if (t.isPrimitive) return ValType::primitive(t.prim);
   if (t.index >= s.info.typeSpace.size()) return outOfBounds({Sort::Type}, t.index, offset);
   const AnyType& a = s.info.typeSpace[t.index];
-  if (a.kind != AnyType::Value) return errorAt(offset, "type index %u is not a defined type", t.index);
+  if (a.kind != AnyType::Value)
+    return errorAt(offset, "type index %u is not a defined type", t.index);
   return a.value;
 }
 
-absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope& s,
-                                               size_t offset) {
+absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope& s, size_t offset) {
   if (raw.kind == DefinedKind::Primitive) return ValType::primitive(raw.prim);
   DefinedType d;
   d.kind = raw.kind;
@@ -105,13 +118,15 @@ absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope&
       WCR_RETURN_IF_ERROR(checkLabels(raw.labels, "enum tag", "tag", offset));
       d.labels = raw.labels;
       break;
-    case DefinedKind::List: case DefinedKind::Option: {
-        WCR_ASSIGN_OR_RETURN(ValType t, val(*raw.first));
-        d.first = t;
+    case DefinedKind::List:
+    case DefinedKind::Option: {
+      WCR_ASSIGN_OR_RETURN(ValType t, val(*raw.first));
+      d.first = t;
       break;
     }
     case DefinedKind::FixedList: {
-      if (raw.length == 0) return errorAt(offset, "Fixed size lists must have more than zero elements");
+      if (raw.length == 0)
+        return errorAt(offset, "Fixed size lists must have more than zero elements");
       WCR_ASSIGN_OR_RETURN(ValType t, val(*raw.first));
       d.first = t;
       d.length = raw.length;
@@ -132,7 +147,8 @@ absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope&
       if (!keyOk) return errorAt(offset, "map key type must be a primitive other than a float");
       break;
     }
-    case DefinedKind::Own: case DefinedKind::Borrow: {
+    case DefinedKind::Own:
+    case DefinedKind::Borrow: {
       if (raw.resource >= s.info.typeSpace.size()) {
         return outOfBounds({Sort::Type}, raw.resource, offset);
       }
@@ -143,7 +159,8 @@ absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope&
       d.resource = a.resource();
       break;
     }
-    case DefinedKind::Stream: case DefinedKind::Future: {
+    case DefinedKind::Stream:
+    case DefinedKind::Future: {
       WCR_ASSIGN_OR_RETURN(d.first, opt(raw.first));
       if (d.first && types().containsBorrow(*d.first)) {
         return errorAt(offset, "%s payload cannot contain a `borrow` type",
@@ -155,7 +172,8 @@ absl::StatusOr<ValType> Validator::definedType(const RawDefinedType& raw, Scope&
       }
       break;
     }
-    case DefinedKind::Primitive: break;
+    case DefinedKind::Primitive:
+      break;
   }
   DefinedTypeId id = types().addDefined(std::move(d));
   const DefinedType& added = types().defined(id);
@@ -206,7 +224,8 @@ absl::StatusOr<AnyType> Validator::typeDef(const RawTypeDef& t, Scope& s, uint32
       }
       if (t.resource.dtor) {
         uint32_t f = *t.resource.dtor;
-        if (f >= s.info.coreFuncs.size()) return outOfBounds({Sort::Core, CoreSort::Func}, f, t.offset);
+        if (f >= s.info.coreFuncs.size())
+          return outOfBounds({Sort::Core, CoreSort::Func}, f, t.offset);
         jit::wasm::FuncType expected{{jit::wasm::kI32}, {}};
         if (!(s.info.coreFuncs[f] == expected)) {
           return errorAt(t.offset, "wrong signature for a destructor");
@@ -220,9 +239,11 @@ absl::StatusOr<AnyType> Validator::typeDef(const RawTypeDef& t, Scope& s, uint32
       s.definedResources.push_back(id);
       return AnyType::ofResource(id);
     }
-    case RawTypeDef::Component: case RawTypeDef::Instance: {
+    case RawTypeDef::Component:
+    case RawTypeDef::Instance: {
       Scope inner;
-      inner.kind = t.kind == RawTypeDef::Component ? ScopeKind::ComponentType : ScopeKind::InstanceType;
+      inner.kind =
+          t.kind == RawTypeDef::Component ? ScopeKind::ComponentType : ScopeKind::InstanceType;
       inner.parent = &s;
       inner.id = s.id;
       WCR_RETURN_IF_ERROR(declarators(t.decls, inner, depth + 1));
@@ -259,13 +280,15 @@ absl::Status Validator::declarators(const std::vector<Declarator>& decls, Scope&
         const Alias& a = d.alias;
         if (a.kind == Alias::InstanceExport) {
           if (a.sort.kind != Sort::Type && a.sort.kind != Sort::Instance) {
-            return errorAt(a.offset, "alias export in a type declarator may only refer to types or "
+            return errorAt(a.offset,
+                           "alias export in a type declarator may only refer to types or "
                            "instances");
           }
         } else if (a.kind == Alias::Outer) {
           bool coreType = a.sort.kind == Sort::Core && a.sort.core == CoreSort::Type;
           if (!coreType && a.sort.kind != Sort::Type) {
-            return errorAt(a.offset, "outer alias in a type declarator may only refer to types or "
+            return errorAt(a.offset,
+                           "outer alias in a type declarator may only refer to types or "
                            "instances");
           }
         } else {
@@ -274,7 +297,8 @@ absl::Status Validator::declarators(const std::vector<Declarator>& decls, Scope&
         WCR_RETURN_IF_ERROR(alias(a, s));
         break;
       }
-      case Declarator::Import: case Declarator::Export: {
+      case Declarator::Import:
+      case Declarator::Export: {
         WCR_ASSIGN_OR_RETURN(ExternType t, externType(d.externType, s, d.offset));
         WCR_RETURN_IF_ERROR(addExtern(s, d.kind == Declarator::Import, d.name, t, d.offset));
         break;
@@ -284,8 +308,7 @@ absl::Status Validator::declarators(const std::vector<Declarator>& decls, Scope&
   return absl::OkStatus();
 }
 
-absl::StatusOr<ExternType> Validator::externType(const RawExternType& t, Scope& s,
-                                                 size_t offset) {
+absl::StatusOr<ExternType> Validator::externType(const RawExternType& t, Scope& s, size_t offset) {
   ExternType out;
   switch (t.kind) {
     case Sort::Core: {
@@ -308,7 +331,8 @@ absl::StatusOr<ExternType> Validator::externType(const RawExternType& t, Scope& 
       out.type = s.info.typeSpace[t.index];
       return out;
     }
-    case Sort::Component: case Sort::Instance: {
+    case Sort::Component:
+    case Sort::Instance: {
       bool comp = t.kind == Sort::Component;
       out.kind = comp ? ExternType::Component : ExternType::Instance;
       if (t.index >= s.info.typeSpace.size()) return outOfBounds({Sort::Type}, t.index, offset);
@@ -387,12 +411,13 @@ absl::StatusOr<CoreExternDesc> Validator::coreExtern(const CoreExternType& t,
   return d;
 }
 
-absl::StatusOr<ModuleTypeId> Validator::moduleType(const RawCoreType& t, Scope& s,
-                                                   uint32_t depth) {
+absl::StatusOr<ModuleTypeId> Validator::moduleType(const RawCoreType& t, Scope& s, uint32_t depth) {
   // Module types start with an empty core type index space; outer aliases reach the enclosing
   // scopes' core types.
   std::vector<CoreTypeEntry> local;
   ModuleType m;
+  absl::flat_hash_set<std::pair<std::string, std::string>> importNames;
+  absl::flat_hash_set<std::string> exportNames;
   for (const RawModuleDecl& d : t.moduleDecls) {
     switch (d.kind) {
       case RawModuleDecl::Type: {
@@ -423,18 +448,16 @@ absl::StatusOr<ModuleTypeId> Validator::moduleType(const RawCoreType& t, Scope& 
       }
       case RawModuleDecl::Import: {
         WCR_ASSIGN_OR_RETURN(CoreExternDesc e, coreExtern(d.type, local, t.offset));
-        for (const auto& imp : m.imports) {
-          if (imp.module == d.module && imp.name == d.name) {
-            return errorAt(t.offset, "duplicate import name `%s:%s` already defined", d.module,
-                           d.name);
-          }
+        if (!importNames.insert({d.module, d.name}).second) {
+          return errorAt(t.offset, "duplicate import name `%s:%s` already defined", d.module,
+                         d.name);
         }
         m.imports.push_back({d.module, d.name, std::move(e)});
         break;
       }
       case RawModuleDecl::Export: {
         WCR_ASSIGN_OR_RETURN(CoreExternDesc e, coreExtern(d.type, local, t.offset));
-        if (m.findExport(d.name)) {
+        if (!exportNames.insert(d.name).second) {
           return errorAt(t.offset, "duplicate export name `%s` already defined", d.name);
         }
         m.exports.push_back({d.name, std::move(e)});
@@ -457,13 +480,11 @@ absl::Status Validator::coreType(const RawCoreType& t, Scope& s, uint32_t depth)
 
 // Whether an instance or component type mentions any resource (in an import or export).
 bool Validator::mentionsResource(AnyType t) {
-  auto externMentions = [&](const ExternType& e) {
-    if (e.kind == ExternType::Module) return false;
-    return mentionsResource(e.type);
-  };
   switch (t.kind) {
-    case AnyType::Resource: return true;
-    case AnyType::Value: return types().containsResource(t.value);
+    case AnyType::Resource:
+      return true;
+    case AnyType::Value:
+      return types().containsResource(t.value);
     case AnyType::Func: {
       const FuncType& f = types().func(t.func());
       for (const Field& p : f.params)
@@ -471,16 +492,32 @@ bool Validator::mentionsResource(AnyType t) {
       return f.result && types().containsResource(*f.result);
     }
     case AnyType::Instance:
-      for (const auto& [n, e] : types().instance(t.instance()).exports)
-        if (externMentions(e)) return true;
-      return false;
     case AnyType::Component: {
-      const ComponentType& c = types().component(t.component());
-      for (const auto& [n, e] : c.imports)
-        if (externMentions(e)) return true;
-      for (const auto& [n, e] : c.exports)
-        if (externMentions(e)) return true;
-      return false;
+      // Resources the type introduces itself (abstract imports and exports) travel with it;
+      // only resources from outside it tie it to a component.
+      std::vector<const NamedExtern*> externs;
+      std::vector<ResourceId> own;
+      if (t.kind == AnyType::Instance) {
+        const InstanceType& it = types().instance(t.instance());
+        for (const auto& e : it.exports) externs.push_back(&e);
+        own = it.definedResources;
+      } else {
+        const ComponentType& ct = types().component(t.component());
+        for (const auto& e : ct.imports) externs.push_back(&e);
+        for (const auto& e : ct.exports) externs.push_back(&e);
+        own = ct.importedResources;
+        own.insert(own.end(), ct.definedResources.begin(), ct.definedResources.end());
+      }
+      absl::flat_hash_set<uint32_t> found, seen;
+      for (const NamedExtern* e : externs) {
+        if (e->second.kind == ExternType::Component) {
+          if (mentionsResource(e->second.type)) return true;
+          continue;
+        }
+        collectResources(types(), e->second, found, seen);
+      }
+      for (ResourceId r : own) found.erase(types().canonicalResource(r).index);
+      return !found.empty();
     }
   }
   return false;
@@ -520,13 +557,15 @@ absl::Status Validator::outerAlias(const Alias& a, Scope& s) {
         resources |= mentionsResource(t);
       }
       if (resources) {
-        return errorAt(a.offset, "canonical type of outer alias transitively refers to resources "
+        return errorAt(a.offset,
+                       "canonical type of outer alias transitively refers to resources "
                        "not defined in the current component");
       }
     }
     s.info.typeSpace.push_back(t);
   } else {
-    return errorAt(a.offset, "outer aliases may only refer to modules, core types, components "
+    return errorAt(a.offset,
+                   "outer aliases may only refer to modules, core types, components "
                    "and types");
   }
   return absl::OkStatus();
@@ -559,6 +598,10 @@ absl::Status Validator::addExtern(Scope& s, bool isImport, const ExternName& nam
   if (!reason.empty()) {
     return errorAt(offset, "%s name `%s` is not a valid extern name: %s", side, name.name, reason);
   }
+  if (name.versionSuffix) {
+    std::string r = checkVersionSuffix(name.name, *name.versionSuffix);
+    if (!r.empty()) return errorAt(offset, "%s name `%s`: %s", side, name.name, r);
+  }
   if (name.implements) {
     const std::string& iface = *name.implements;
     if (iface.empty()) return errorAt(offset, "`implements` name `` is not a valid name");
@@ -566,7 +609,8 @@ absl::Status Validator::addExtern(Scope& s, bool isImport, const ExternName& nam
       return errorAt(offset, "`implements` name `%s` must be an interface name", iface);
     }
     std::string r = checkExternName(iface);
-    if (!r.empty()) return errorAt(offset, "`implements` name `%s` is not a valid name: %s", iface, r);
+    if (!r.empty())
+      return errorAt(offset, "`implements` name `%s` is not a valid name: %s", iface, r);
     if (type.kind != ExternType::Instance) {
       return errorAt(offset, "only instances can have an `implements` attribute");
     }
@@ -574,15 +618,12 @@ absl::Status Validator::addExtern(Scope& s, bool isImport, const ExternName& nam
       return errorAt(offset, "name `%s` is not valid with `implements`", name.name);
     }
   }
-  std::vector<NameEntry>& names = isImport ? s.importNames : s.exportNames;
-  std::string key = uniquenessKey(name.name);
-  for (const NameEntry& n : names) {
-    if (n.canonical == key) {
-      return errorAt(offset, "%s name `%s` conflicts with previous name `%s`", side, name.name,
-                     n.name);
-    }
+  auto& names = isImport ? s.importNames : s.exportNames;
+  auto [it, inserted] = names.emplace(uniquenessKey(name.name), name.name);
+  if (!inserted) {
+    return errorAt(offset, "%s name `%s` conflicts with previous name `%s`", side, name.name,
+                   it->second);
   }
-  names.push_back({name.name, key});
 
   // Imported (and, in types, exported) instance types get fresh resources.
   if (type.kind == ExternType::Instance) {

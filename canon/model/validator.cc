@@ -26,10 +26,18 @@ CoreExternDesc descOf(const wasm::Module& m, wasm::ExternKind kind, uint32_t ind
   CoreExternDesc d;
   d.kind = kind;
   switch (kind) {
-    case wasm::ExternKind::Func: d.func = m.funcType(index); break;
-    case wasm::ExternKind::Table: d.table = m.tableType(index); break;
-    case wasm::ExternKind::Memory: d.memory = m.memoryType(index); break;
-    case wasm::ExternKind::Global: d.global = m.globalType(index); break;
+    case wasm::ExternKind::Func:
+      d.func = m.funcType(index);
+      break;
+    case wasm::ExternKind::Table:
+      d.table = m.tableType(index);
+      break;
+    case wasm::ExternKind::Memory:
+      d.memory = m.memoryType(index);
+      break;
+    case wasm::ExternKind::Global:
+      d.global = m.globalType(index);
+      break;
   }
   return d;
 }
@@ -37,24 +45,36 @@ CoreExternDesc descOf(const wasm::Module& m, wasm::ExternKind kind, uint32_t ind
 // ExternType kind <-> alias sort.
 bool sortMatches(Sort sort, ExternType::Kind kind) {
   switch (sort.kind) {
-    case Sort::Core: return sort.core == CoreSort::Module && kind == ExternType::Module;
-    case Sort::Func: return kind == ExternType::Func;
-    case Sort::Value: return kind == ExternType::Value;
-    case Sort::Type: return kind == ExternType::Type;
-    case Sort::Component: return kind == ExternType::Component;
-    case Sort::Instance: return kind == ExternType::Instance;
+    case Sort::Core:
+      return sort.core == CoreSort::Module && kind == ExternType::Module;
+    case Sort::Func:
+      return kind == ExternType::Func;
+    case Sort::Value:
+      return kind == ExternType::Value;
+    case Sort::Type:
+      return kind == ExternType::Type;
+    case Sort::Component:
+      return kind == ExternType::Component;
+    case Sort::Instance:
+      return kind == ExternType::Instance;
   }
   return false;
 }
 
 const char* sortNoun(Sort sort) {
   switch (sort.kind) {
-    case Sort::Core: return sort.core == CoreSort::Module ? "module" : toString(sort.core);
-    case Sort::Func: return "func";
-    case Sort::Value: return "value";
-    case Sort::Type: return "type";
-    case Sort::Component: return "component";
-    case Sort::Instance: return "instance";
+    case Sort::Core:
+      return sort.core == CoreSort::Module ? "module" : toString(sort.core);
+    case Sort::Func:
+      return "func";
+    case Sort::Value:
+      return "value";
+    case Sort::Type:
+      return "type";
+    case Sort::Component:
+      return "component";
+    case Sort::Instance:
+      return "instance";
   }
   return "?";
 }
@@ -63,15 +83,25 @@ const char* sortNoun(Sort sort) {
 
 void Validator::push(Scope& s, const ExternType& t) {
   switch (t.kind) {
-    case ExternType::Module: s.info.coreModules.push_back(t.module); break;
-    case ExternType::Func: s.info.funcs.push_back(t.type.func()); break;
+    case ExternType::Module:
+      s.info.coreModules.push_back(t.module);
+      break;
+    case ExternType::Func:
+      s.info.funcs.push_back(t.type.func());
+      break;
     case ExternType::Value:
       s.info.values.push_back(t.type.value);
       s.valueConsumed.push_back(false);
       break;
-    case ExternType::Type: s.info.typeSpace.push_back(t.type); break;
-    case ExternType::Component: s.info.components.push_back(t.type.component()); break;
-    case ExternType::Instance: s.info.instances.push_back(t.type.instance()); break;
+    case ExternType::Type:
+      s.info.typeSpace.push_back(t.type);
+      break;
+    case ExternType::Component:
+      s.info.components.push_back(t.type.component());
+      break;
+    case ExternType::Instance:
+      s.info.instances.push_back(t.type.instance());
+      break;
   }
 }
 
@@ -140,7 +170,8 @@ absl::Status Validator::coreModule(const CoreModuleDef& m, Scope& s) {
     CoreExternDesc d = descOf(mod, imp.kind, counts[k]++);
     t.imports.push_back({imp.module, imp.name, std::move(d)});
   }
-  for (const wasm::Export& e : mod.exports) t.exports.push_back({e.name, descOf(mod, e.kind, e.index)});
+  for (const wasm::Export& e : mod.exports)
+    t.exports.push_back({e.name, descOf(mod, e.kind, e.index)});
   s.info.coreModules.push_back(types().addModule(std::move(t)));
   return absl::OkStatus();
 }
@@ -151,38 +182,48 @@ absl::Status Validator::coreInstance(const CoreInstanceDef& d, Scope& s) {
     if (d.module >= s.info.coreModules.size()) {
       return outOfBounds({Sort::Core, CoreSort::Module}, d.module, d.offset);
     }
-    for (size_t i = 0; i < d.args.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) {
-        if (d.args[i].name == d.args[j].name) {
-          return errorAt(d.offset, "duplicate module instantiation argument named `%s`", d.args[i].name);
-        }
+    // Argument name -> its instance's exports by name (hash maps: counts come from the input).
+    absl::flat_hash_map<std::string, absl::flat_hash_map<std::string_view, const CoreExternDesc*>>
+        args;
+    for (const CoreInstantiateArg& a : d.args) {
+      if (a.instance >= s.info.coreInstances.size()) {
+        return outOfBounds({Sort::Core, CoreSort::Instance}, a.instance, d.offset);
       }
-      if (d.args[i].instance >= s.info.coreInstances.size()) {
-        return outOfBounds({Sort::Core, CoreSort::Instance}, d.args[i].instance, d.offset);
+      auto [it, inserted] = args.try_emplace(a.name);
+      if (!inserted) {
+        return errorAt(d.offset, "duplicate module instantiation argument named `%s`", a.name);
+      }
+      for (const auto& [n, e] : types().coreInstance(s.info.coreInstances[a.instance]).exports) {
+        it->second.emplace(n, &e);
       }
     }
     const ModuleType& mt = types().module(s.info.coreModules[d.module]);
     for (const ModuleType::Import& imp : mt.imports) {
-      const CoreInstantiateArg* arg = nullptr;
-      for (const CoreInstantiateArg& a : d.args)
-        if (a.name == imp.module) arg = &a;
-      if (!arg) return errorAt(d.offset, "missing module instantiation argument named `%s`", imp.module);
-      const CoreInstanceType& it = types().coreInstance(s.info.coreInstances[arg->instance]);
-      const CoreExternDesc* actual = it.findExport(imp.name);
+      auto arg = args.find(imp.module);
+      if (arg == args.end()) {
+        return errorAt(d.offset, "missing module instantiation argument named `%s`", imp.module);
+      }
+      auto found = arg->second.find(imp.name);
+      const CoreExternDesc* actual = found == arg->second.end() ? nullptr : found->second;
       if (!actual) {
-        return errorAt(d.offset, "module instantiation argument `%s` does not export an item named `%s`",
+        return errorAt(d.offset,
+                       "module instantiation argument `%s` does not export an item named `%s`",
                        imp.module, imp.name);
       }
       std::string r = coreExternMismatch(*actual, imp.type);
       if (!r.empty()) {
-        return errorAt(d.offset, "type mismatch for export `%s` of module instantiation argument `%s`: %s",
+        return errorAt(d.offset,
+                       "type mismatch for export `%s` of module instantiation argument `%s`: %s",
                        imp.name, imp.module, r);
       }
     }
     out.exports = mt.exports;
   } else {
+    absl::flat_hash_set<std::string_view> names;
     for (const CoreInlineExport& e : d.exports) {
-      if (out.findExport(e.name)) return errorAt(d.offset, "export name `%s` already defined", e.name);
+      if (!names.insert(e.name).second) {
+        return errorAt(d.offset, "export name `%s` already defined", e.name);
+      }
       CoreExternDesc desc;
       uint32_t i = e.index;
       Sort sort{Sort::Core, e.sort};
@@ -214,7 +255,8 @@ absl::Status Validator::coreInstance(const CoreInstanceDef& d, Scope& s) {
           desc.func = s.info.coreTags[i];
           break;
         default:
-          return errorAt(d.offset, "core instances may only export functions, tables, memories, "
+          return errorAt(d.offset,
+                         "core instances may only export functions, tables, memories, "
                          "globals and tags");
       }
       out.exports.push_back({e.name, std::move(desc)});
@@ -230,28 +272,27 @@ absl::Status Validator::instance(const InstanceDef& d, Scope& s) {
     if (d.component >= s.info.components.size()) {
       return outOfBounds({Sort::Component}, d.component, d.offset);
     }
-    std::vector<std::pair<std::string, ExternType>> args;
+    absl::flat_hash_map<std::string, ExternType> args;
     for (const InstantiateArg& a : d.args) {
-      for (const auto& [n, t] : args) {
-        if (n == a.name) {
-          return errorAt(d.offset, "instantiation argument `%s` conflicts with previous argument `%s`",
-                         a.name, n);
-        }
-      }
       WCR_ASSIGN_OR_RETURN(ExternType t, itemType(a.item, s, d.offset));
-      args.push_back({a.name, t});
+      if (!args.emplace(a.name, t).second) {
+        return errorAt(d.offset,
+                       "instantiation argument `%s` conflicts with previous argument `%s`", a.name,
+                       a.name);
+      }
     }
     const ComponentType ct = types().component(s.info.components[d.component]);
     Subtyping sub(types());
-    for (ResourceId r : ct.importedResources) sub.bindable.insert(types().canonicalResource(r).index);
+    for (ResourceId r : ct.importedResources)
+      sub.bindable.insert(types().canonicalResource(r).index);
     for (const auto& [name, expected] : ct.imports) {
-      const ExternType* actual = nullptr;
-      for (const auto& [n, t] : args)
-        if (n == name) actual = &t;
-      if (!actual) return errorAt(d.offset, "missing import named `%s`", name);
+      auto found = args.find(name);
+      if (found == args.end()) return errorAt(d.offset, "missing import named `%s`", name);
+      const ExternType* actual = &found->second;
       std::string r = sub.externType(*actual, expected);
       if (!r.empty()) {
-        return errorAt(d.offset, "type mismatch for component instantiation argument `%s`: %s", name, r);
+        return errorAt(d.offset, "type mismatch for component instantiation argument `%s`: %s",
+                       name, r);
       }
     }
     absl::flat_hash_map<uint32_t, uint32_t> map = sub.bindings;
@@ -265,13 +306,13 @@ absl::Status Validator::instance(const InstanceDef& d, Scope& s) {
           expected.type.value.isPrimitive()) {
         continue;
       }
-      for (const auto& [n, t] : args) {
-        if (n == name && t.type.kind == AnyType::Value) {
-          defs[expected.type.value.definedId().index] = t.type.value;
-        }
+      auto found = args.find(name);
+      if (found != args.end() && found->second.type.kind == AnyType::Value) {
+        defs[expected.type.value.definedId().index] = found->second.type.value;
       }
     }
-    for (const auto& [name, t] : ct.exports) out.exports.push_back({name, substitute(t, map, &defs)});
+    for (const auto& [name, t] : ct.exports)
+      out.exports.push_back({name, substitute(t, map, &defs)});
   } else {
     Scope bag;
     bag.kind = ScopeKind::InstanceType;
@@ -299,8 +340,10 @@ absl::Status Validator::alias(const Alias& a, Scope& s) {
       if (a.instance >= s.info.coreInstances.size()) {
         return outOfBounds({Sort::Core, CoreSort::Instance}, a.instance, a.offset);
       }
-      const CoreExternDesc* e = types().coreInstance(s.info.coreInstances[a.instance]).findExport(a.name);
-      if (!e) return errorAt(a.offset, "core instance %u has no export named `%s`", a.instance, a.name);
+      const CoreExternDesc* e =
+          types().coreInstance(s.info.coreInstances[a.instance]).findExport(a.name);
+      if (!e)
+        return errorAt(a.offset, "core instance %u has no export named `%s`", a.instance, a.name);
       auto mismatch = [&]() {
         return errorAt(a.offset, "export `%s` for core instance %u is not a %s", a.name, a.instance,
                        toString(a.sort.core));
@@ -328,13 +371,15 @@ absl::Status Validator::alias(const Alias& a, Scope& s) {
           s.info.coreTags.push_back(e->func);
           break;
         default:
-          return errorAt(a.offset, "core export aliases may only refer to functions, tables, "
+          return errorAt(a.offset,
+                         "core export aliases may only refer to functions, tables, "
                          "memories, globals and tags");
       }
       return absl::OkStatus();
     }
     case Alias::InstanceExport: {
-      if (a.instance >= s.info.instances.size()) return outOfBounds({Sort::Instance}, a.instance, a.offset);
+      if (a.instance >= s.info.instances.size())
+        return outOfBounds({Sort::Instance}, a.instance, a.offset);
       const ExternType* e = types().instance(s.info.instances[a.instance]).findExport(a.name);
       if (!e) return errorAt(a.offset, "instance %u has no export named `%s`", a.instance, a.name);
       if (!sortMatches(a.sort, e->kind)) {
@@ -348,7 +393,8 @@ absl::Status Validator::alias(const Alias& a, Scope& s) {
       push(s, *e);
       return absl::OkStatus();
     }
-    case Alias::Outer: return outerAlias(a, s);
+    case Alias::Outer:
+      return outerAlias(a, s);
   }
   return absl::OkStatus();
 }
@@ -396,11 +442,15 @@ absl::Status Validator::start(const StartDef& d, Scope& s) {
     WCR_ASSIGN_OR_RETURN(ExternType v, itemType({{Sort::Value}, d.args[i]}, s, d.offset));
     Subtyping sub(types());
     std::string r = sub.valType(v.type.value, f.params[i].type);
-    if (!r.empty()) return errorAt(d.offset, "value type mismatch for component start function argument %u: %s", i, r);
+    if (!r.empty())
+      return errorAt(d.offset, "value type mismatch for component start function argument %u: %s",
+                     i, r);
   }
   if (d.results != (f.result ? 1u : 0u)) {
-    return errorAt(d.offset, "component start function has a result count of %u but the function "
-                   "type has a result count of %u", d.results, f.result ? 1 : 0);
+    return errorAt(d.offset,
+                   "component start function has a result count of %u but the function "
+                   "type has a result count of %u",
+                   d.results, f.result ? 1 : 0);
   }
   if (f.result) {
     s.info.values.push_back(*f.result);
@@ -421,14 +471,24 @@ struct NamedCheck {
     if (v.isPrimitive()) return true;
     const DefinedType& d = t.defined(v.definedId());
     switch (d.kind) {
-      case DefinedKind::Record: case DefinedKind::Variant: case DefinedKind::Flags:
+      case DefinedKind::Record:
+      case DefinedKind::Variant:
+      case DefinedKind::Flags:
       case DefinedKind::Enum:
         return set.contains(typeKey(AnyType::ofValue(v)));
-      default: return members(v);
+      default:
+        return members(v);
     }
   }
+  absl::flat_hash_set<uint32_t> ok;  // definitions whose members were found named (DAG memo)
+
   bool members(ValType v) {
-    if (v.isPrimitive()) return true;
+    if (v.isPrimitive() || ok.contains(v.definedId().index)) return true;
+    if (!membersWalk(v)) return false;
+    ok.insert(v.definedId().index);
+    return true;
+  }
+  bool membersWalk(ValType v) {
     const DefinedType& d = t.defined(v.definedId());
     for (const Field& f : d.fields)
       if (!named(f.type)) return false;
@@ -452,21 +512,34 @@ struct NamedCheck {
   bool instance(InstanceTypeId id) {
     for (const auto& [n, e] : t.instance(id).exports) {
       switch (e.kind) {
-        case ExternType::Func: if (!func(e.type.func())) return false; break;
-        case ExternType::Type: if (!any(e.type)) return false; break;
-        case ExternType::Value: if (!members(e.type.value)) return false; break;
-        case ExternType::Instance: if (!instance(e.type.instance())) return false; break;
-        default: break;
+        case ExternType::Func:
+          if (!func(e.type.func())) return false;
+          break;
+        case ExternType::Type:
+          if (!any(e.type)) return false;
+          break;
+        case ExternType::Value:
+          if (!members(e.type.value)) return false;
+          break;
+        case ExternType::Instance:
+          if (!instance(e.type.instance())) return false;
+          break;
+        default:
+          break;
       }
     }
     return true;
   }
   bool any(AnyType a) {
     switch (a.kind) {
-      case AnyType::Value: return members(a.value);
-      case AnyType::Func: return func(a.func());
-      case AnyType::Instance: return instance(a.instance());
-      default: return true;
+      case AnyType::Value:
+        return members(a.value);
+      case AnyType::Func:
+        return func(a.func());
+      case AnyType::Instance:
+        return instance(a.instance());
+      default:
+        return true;
     }
   }
 };
@@ -476,14 +549,16 @@ struct NamedCheck {
 absl::Status Validator::validateNamedTypes(Scope& s, bool isImport, const ExternType& t,
                                            size_t offset, std::string_view name) {
   if (t.kind == ExternType::Type && !name.empty() && t.type.kind == AnyType::Resource) {
-    (isImport ? s.importedResourceNames : s.exportedResourceNames)[t.type.index] = std::string(name);
+    (isImport ? s.importedResourceNames : s.exportedResourceNames)[t.type.index] =
+        std::string(name);
   }
   if (s.kind == ScopeKind::InstanceType) return absl::OkStatus();
   std::function<bool(const ExternType&)> check = [&](const ExternType& e) -> bool {
-    NamedCheck c{types(), isImport ? s.importedTypes : s.exportedTypes};
+    NamedCheck c{types(), isImport ? s.importedTypes : s.exportedTypes, {}};
     switch (e.kind) {
       case ExternType::Type: {
         if (!c.any(e.type)) return false;
+        if (e.type.kind == AnyType::Value && e.type.value.isPrimitive()) return true;
         uint64_t key = typeKey(e.type);
         if (isImport) s.importedTypes.insert(key);
         s.exportedTypes.insert(key);
@@ -493,18 +568,20 @@ absl::Status Validator::validateNamedTypes(Scope& s, bool isImport, const Extern
         for (const auto& [n, x] : types().instance(e.type.instance()).exports)
           if (!check(x)) return false;
         return true;
-      case ExternType::Func: return c.func(e.type.func());
-      case ExternType::Value: return c.named(e.type.value);
-      default: return true;
+      case ExternType::Func:
+        return c.func(e.type.func());
+      case ExternType::Value:
+        return c.named(e.type.value);
+      default:
+        return true;
     }
   };
   if (!check(t)) {
-    return errorAt(offset, "%s not valid to be used as %s", t.describe(), isImport ? "import" : "export");
+    return errorAt(offset, "%s not valid to be used as %s", t.describe(),
+                   isImport ? "import" : "export");
   }
   return absl::OkStatus();
 }
-
-namespace {
 
 // Canonical resources reachable from an extern type (not through component types, which are
 // closed).
@@ -524,10 +601,13 @@ void collectResources(TypeTable& t, const ExternType& e, absl::flat_hash_set<uin
   };
   switch (e.kind) {
     case ExternType::Type:
-      if (e.type.kind == AnyType::Resource) out.insert(t.canonicalResource(e.type.resource()).index);
+      if (e.type.kind == AnyType::Resource)
+        out.insert(t.canonicalResource(e.type.resource()).index);
       if (e.type.kind == AnyType::Value) val(e.type.value);
       break;
-    case ExternType::Value: val(e.type.value); break;
+    case ExternType::Value:
+      val(e.type.value);
+      break;
     case ExternType::Func: {
       const FuncType& f = t.func(e.type.func());
       for (const Field& p : f.params) val(p.type);
@@ -535,13 +615,13 @@ void collectResources(TypeTable& t, const ExternType& e, absl::flat_hash_set<uin
       break;
     }
     case ExternType::Instance:
-      for (const auto& [n, x] : t.instance(e.type.instance()).exports) collectResources(t, x, out, seen);
+      for (const auto& [n, x] : t.instance(e.type.instance()).exports)
+        collectResources(t, x, out, seen);
       break;
-    default: break;
+    default:
+      break;
   }
 }
-
-}  // namespace
 
 ComponentTypeId Validator::finishComponent(Scope& s) {
   ComponentType ct;
@@ -560,26 +640,35 @@ ComponentTypeId Validator::finishComponent(Scope& s) {
 
 absl::Status Validator::definition(Component& c, const Definition& d, Scope& s, uint32_t depth) {
   switch (d.kind) {
-    case Definition::CoreModule: return coreModule(c.coreModules[d.position], s);
-    case Definition::CoreInstance: return coreInstance(c.coreInstances[d.position], s);
-    case Definition::CoreType: return coreType(c.coreTypes[d.position], s, 0);
+    case Definition::CoreModule:
+      return coreModule(c.coreModules[d.position], s);
+    case Definition::CoreInstance:
+      return coreInstance(c.coreInstances[d.position], s);
+    case Definition::CoreType:
+      return coreType(c.coreTypes[d.position], s, 0);
     case Definition::Component: {
       Component& nested = c.components[d.position];
       WCR_RETURN_IF_ERROR(component(nested, &s, depth + 1));
       s.info.components.push_back(nested.info->type);
       return absl::OkStatus();
     }
-    case Definition::Instance: return instance(c.instances[d.position], s);
-    case Definition::Alias: return alias(c.aliases[d.position], s);
+    case Definition::Instance:
+      return instance(c.instances[d.position], s);
+    case Definition::Alias:
+      return alias(c.aliases[d.position], s);
     case Definition::Type: {
       WCR_ASSIGN_OR_RETURN(AnyType t, typeDef(c.types[d.position], s, 0));
       s.info.typeSpace.push_back(t);
       return absl::OkStatus();
     }
-    case Definition::Canon: return canon(c.canons[d.position], s, s.info.canons[d.position]);
-    case Definition::Start: return start(c.starts[d.position], s);
-    case Definition::Import: return importDef(c.imports[d.position], s);
-    case Definition::Export: return exportDef(c.exports[d.position], s);
+    case Definition::Canon:
+      return canon(c.canons[d.position], s, s.info.canons[d.position]);
+    case Definition::Start:
+      return start(c.starts[d.position], s);
+    case Definition::Import:
+      return importDef(c.imports[d.position], s);
+    case Definition::Export:
+      return exportDef(c.exports[d.position], s);
     case Definition::Value: {
       const ValueDef& v = c.values[d.position];
       WCR_ASSIGN_OR_RETURN(ValType t, valType(v.type, s, v.offset));
@@ -604,8 +693,11 @@ absl::Status Validator::component(Component& c, Scope* parent, uint32_t depth) {
     if (types().size() > 10'000'000) return errorAt(c.offset, "component has too many types");
   }
   for (size_t i = 0; i < s.valueConsumed.size(); ++i) {
-    if (!s.valueConsumed[i]) return errorAt(c.offset, "value index %u was not used as part of an "
-                                            "instantiation, start function, or export", i);
+    if (!s.valueConsumed[i])
+      return errorAt(c.offset,
+                     "value index %u was not used as part of an "
+                     "instantiation, start function, or export",
+                     i);
   }
   s.info.type = finishComponent(s);
   c.info = std::make_shared<ComponentInfo>(std::move(s.info));

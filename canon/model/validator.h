@@ -32,9 +32,9 @@ struct CoreTypeEntry {
 
 // Per-canon-definition facts the later layers need.
 struct CanonInfo {
-  FuncTypeId funcType;         // lift / lower: the component function type
+  FuncTypeId funcType;           // lift / lower: the component function type
   jit::wasm::FuncType coreType;  // the core signature of the (lowered or lifting) core function
-  ResourceId resource;         // resource.* built-ins
+  ResourceId resource;           // resource.* built-ins
   DefinedTypeId streamOrFuture;  // stream.* / future.* built-ins
   std::optional<uint32_t> memory, realloc, postReturn, callback;
   StringEncoding encoding = StringEncoding::Utf8;

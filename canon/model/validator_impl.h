@@ -36,11 +36,6 @@ inline uint64_t typeKey(AnyType t) {
   return (static_cast<uint64_t>(t.kind) << 32) | index;
 }
 
-struct NameEntry {
-  std::string name;       // as written
-  std::string canonical;  // strong-uniqueness form
-};
-
 struct Scope {
   ScopeKind kind = ScopeKind::Component;
   bool bag = false;  // an instance built from inline exports (a concrete instance, not a type)
@@ -50,7 +45,8 @@ struct Scope {
 
   // Imports and exports in order (for component types / instance types / the component's type).
   std::vector<NamedExtern> imports, exports;
-  std::vector<NameEntry> importNames, exportNames;
+  // Strong-uniqueness key -> the name as written, per side.
+  absl::flat_hash_map<std::string, std::string> importNames, exportNames;
   // Types that have an external name for imports / for exports (typeKey).
   absl::flat_hash_set<uint64_t> importedTypes, exportedTypes;
   // Top-level resources by name, per side (canonical resource -> name), for annotated names.
@@ -147,8 +143,15 @@ class Subtyping {
   std::string anyType(AnyType actual, AnyType expected);
 
  private:
+  std::string valTypeWalk(ValType actual, ValType expected, uint32_t depth);
   TypeTable& t_;
+  absl::flat_hash_set<uint64_t> matched_;
 };
+
+// Canonical resources reachable from an extern type (validator.cc); `seen` memoizes defined
+// types already walked.
+void collectResources(TypeTable& t, const ExternType& e, absl::flat_hash_set<uint32_t>& out,
+                      absl::flat_hash_set<uint32_t>& seen);
 
 // Core extern subtyping (module instantiation and module types): empty when `actual` matches.
 std::string coreExternMismatch(const CoreExternDesc& actual, const CoreExternDesc& expected);
@@ -156,6 +159,10 @@ std::string coreExternMismatch(const CoreExternDesc& actual, const CoreExternDes
 // names.cc
 // Checks an import/export name; the message is the reason (empty when valid).
 std::string checkExternName(std::string_view name);
+// 🔗 canonversion: "1", "0.2", "0.0.3" or "0.0.0".
+bool isCanonVersion(std::string_view v);
+// 🔗 a `versionsuffix` attribute on `name`: empty when valid, else the reason.
+std::string checkVersionSuffix(std::string_view name, std::string_view suffix);
 // A label: "`x` is not in kebab case" when not.
 bool isKebab(std::string_view s);
 // Strong-uniqueness canonical form (Explainer.md "Name Uniqueness").

@@ -16,7 +16,8 @@ namespace {
 std::string verdict(const char* path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::string("error: cannot read ") + path;
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   auto result = wcr::canon::model::decodeAndValidate(bytes);
   if (!result.ok()) {
     std::string msg(result.status().message());

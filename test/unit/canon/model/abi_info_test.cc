@@ -1,8 +1,9 @@
 // CanonicalAbiInfo against CanonicalABI.md's definitions (alignment, elem_size, flatten_type,
 // flatten_variant's join, flatten_functype), computed by hand from the Python definitions.
+#include "canon/model/abi_info.h"
+
 #include <catch2/catch.hpp>
 
-#include "canon/model/abi_info.h"
 #include "canon/model/types.h"
 
 using namespace wcr::canon::model;
@@ -142,9 +143,11 @@ TEST_CASE("option, result and variants", "[abi]") {
   CHECK(f.abi.info(v2).align32 == 8);
   ValType v3 = f.variant({prim(PrimType::F32), prim(PrimType::S64), std::nullopt});
   CHECK(f.abi.info(v3).flat == Flat{wasm::kI32, wasm::kI64});
-  ValType v4 = f.variant({prim(PrimType::F32), f.record({prim(PrimType::F32), prim(PrimType::F64)})});
+  ValType v4 =
+      f.variant({prim(PrimType::F32), f.record({prim(PrimType::F32), prim(PrimType::F64)})});
   CHECK(f.abi.info(v4).flat == Flat{wasm::kI32, wasm::kF32, wasm::kF64});
-  ValType v5 = f.variant({prim(PrimType::F32), f.record({prim(PrimType::U32), prim(PrimType::F32)})});
+  ValType v5 =
+      f.variant({prim(PrimType::F32), f.record({prim(PrimType::U32), prim(PrimType::F32)})});
   CHECK(f.abi.info(v5).flat == Flat{wasm::kI32, wasm::kI32, wasm::kF32});
 
   std::vector<std::optional<ValType>> many(300, std::nullopt);
@@ -174,7 +177,8 @@ TEST_CASE("lists, fixed-length lists and the flat limit", "[abi]") {
 TEST_CASE("flatten_functype for lift and lower, sync and async", "[abi]") {
   Fixture f;
   FuncType many;
-  for (int i = 0; i < 17; ++i) many.params.push_back({std::string("p").append(std::to_string(i)), prim(PrimType::U32)});
+  for (int i = 0; i < 17; ++i)
+    many.params.push_back({std::string("p").append(std::to_string(i)), prim(PrimType::U32)});
   many.result = prim(PrimType::String);
   FuncTypeId id = f.table.addFunc(many);
 
@@ -187,7 +191,8 @@ TEST_CASE("flatten_functype for lift and lower, sync and async", "[abi]") {
   CHECK(lower.results.empty());
 
   FuncType small;
-  for (int i = 0; i < 16; ++i) small.params.push_back({std::string("p").append(std::to_string(i)), prim(PrimType::U8)});
+  for (int i = 0; i < 16; ++i)
+    small.params.push_back({std::string("p").append(std::to_string(i)), prim(PrimType::U8)});
   small.result = prim(PrimType::F64);
   FuncTypeId sid = f.table.addFunc(small);
   FlatFuncType s = f.abi.flattenFuncType(sid, AbiContext::Lower);
