@@ -223,6 +223,41 @@ absl::StatusOr<Value> loadListFromRange(LiftLowerContext& cx, uint64_t ptr, uint
   return loadList(cx, ptr, length, elem);
 }
 
+// map<K, V> is list<tuple<K, V>> (despecialization): each element is a (key, value) record.
+struct PairLayout {
+  uint32_t align;
+  uint64_t size;
+  uint64_t valueOffset;
+};
+PairLayout pairLayout(LiftLowerContext& cx, ValType k, ValType v) {
+  uint32_t ak = alignOf(cx, k), av = alignOf(cx, v);
+  uint32_t align = std::max(ak, av);
+  uint64_t valueOffset = alignTo(sizeOf(cx, k), av);
+  return {align, alignTo(valueOffset + sizeOf(cx, v), align), valueOffset};
+}
+
+absl::StatusOr<Value> loadMapFromRange(LiftLowerContext& cx, uint64_t ptr, uint64_t length,
+                                       ValType k, ValType v) {
+  PairLayout pl = pairLayout(cx, k, v);
+  if (pl.size != 0 && length > kMaxListByteLength / pl.size) {
+    return abiTrap("list content out-of-bounds");
+  }
+  if (ptr != alignTo(ptr, pl.align)) return abiTrap("unaligned pointer");
+  uint64_t memSize = cx.memory->memory().size;
+  if (ptr > memSize || length * pl.size > memSize - ptr) {
+    return abiTrap("list content out-of-bounds");
+  }
+  Value list;
+  list.kind = Value::Kind::List;
+  for (uint64_t i = 0; i < length; ++i) {
+    uint64_t at = ptr + i * pl.size;
+    WCR_ASSIGN_OR_RETURN(Value key, load(cx, at, k));
+    WCR_ASSIGN_OR_RETURN(Value value, load(cx, at + pl.valueOffset, v));
+    list.items.push_back(Value::record({std::move(key), std::move(value)}));
+  }
+  return list;
+}
+
 absl::StatusOr<Value> liftHandle(LiftLowerContext& cx, const DefinedType& d, uint64_t index) {
   if (!cx.handles || !cx.resourceType) {
     return absl::InternalError("resource handles need an instance's handle table");
@@ -287,6 +322,11 @@ absl::StatusOr<Value> load(LiftLowerContext& cx, uint64_t ptr, ValType t) {
     }
     case DefinedKind::FixedList:
       return loadList(cx, ptr, d.length, *d.first);
+    case DefinedKind::Map: {
+      uint32_t ps = ptrSize(cx);
+      return loadMapFromRange(cx, loadInt(cx, ptr, ps), loadInt(cx, ptr + ps, ps), *d.first,
+                              *d.second);
+    }
     case DefinedKind::Flags: {
       Facts f = factsOf(cx, t);
       uint64_t bits = loadInt(cx, ptr, f.size == 0 ? 0 : static_cast<uint32_t>(f.size));
@@ -312,9 +352,14 @@ namespace {
 
 absl::StatusOr<uint64_t> allocate(LiftLowerContext& cx, uint32_t alignment, uint64_t size) {
   WCR_ASSIGN_OR_RETURN(uint64_t ptr, cx.memory->realloc(0, 0, alignment, size));
-  if (ptr != alignTo(ptr, alignment)) return abiTrap("realloc return: result not aligned");
+  bool host = cx.wording == TrapWording::Host;
+  if (ptr != alignTo(ptr, alignment)) {
+    return abiTrap(host ? "realloc return: result not aligned" : "unaligned pointer");
+  }
   uint64_t memSize = cx.memory->memory().size;
-  if (ptr > memSize || size > memSize - ptr) return abiTrap("realloc return: beyond end of memory");
+  if (ptr > memSize || size > memSize - ptr) {
+    return abiTrap(host ? "realloc return: beyond end of memory" : "list content out-of-bounds");
+  }
   return ptr;
 }
 
@@ -335,6 +380,23 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> storeListIntoRange(LiftLowerContex
   }
   WCR_ASSIGN_OR_RETURN(uint64_t ptr, allocate(cx, alignOf(cx, elem), length * elemSize));
   WCR_RETURN_IF_ERROR(storeListElements(cx, v, ptr, elem));
+  return std::make_pair(ptr, length);
+}
+
+absl::StatusOr<std::pair<uint64_t, uint64_t>> storeMapIntoRange(LiftLowerContext& cx,
+                                                                const Value& m, ValType k,
+                                                                ValType v) {
+  PairLayout pl = pairLayout(cx, k, v);
+  uint64_t length = m.items.size();
+  if (pl.size != 0 && length > kReallocI32Max / pl.size) {
+    return abiTrap("list too large to store in linear memory");
+  }
+  WCR_ASSIGN_OR_RETURN(uint64_t ptr, allocate(cx, pl.align, length * pl.size));
+  for (uint64_t i = 0; i < length; ++i) {
+    uint64_t at = ptr + i * pl.size;
+    WCR_RETURN_IF_ERROR(store(cx, m.items[i].items[0], k, at));
+    WCR_RETURN_IF_ERROR(store(cx, m.items[i].items[1], v, at + pl.valueOffset));
+  }
   return std::make_pair(ptr, length);
 }
 
@@ -406,6 +468,13 @@ absl::Status store(LiftLowerContext& cx, const Value& v, ValType t, uint64_t ptr
     }
     case DefinedKind::FixedList:
       return storeListElements(cx, v, ptr, *d.first);
+    case DefinedKind::Map: {
+      WCR_ASSIGN_OR_RETURN(auto stored, storeMapIntoRange(cx, v, *d.first, *d.second));
+      uint32_t ps = ptrSize(cx);
+      storeInt(cx, stored.first, ptr, ps);
+      storeInt(cx, stored.second, ptr + ps, ps);
+      return absl::OkStatus();
+    }
     case DefinedKind::Flags: {
       Facts f = factsOf(cx, t);
       storeInt(cx, v.bits, ptr, static_cast<uint32_t>(f.size));
@@ -483,6 +552,12 @@ absl::StatusOr<Value> liftFlatDefined(LiftLowerContext& cx, FlatReader& vi, ValT
       uint64_t ptr = slotInt(vi.next(), ptr64);
       uint64_t length = slotInt(vi.next(), ptr64);
       return loadListFromRange(cx, ptr, length, *d.first);
+    }
+    case DefinedKind::Map: {
+      WCR_RETURN_IF_ERROR(needMemory(cx));
+      uint64_t ptr = slotInt(vi.next(), ptr64);
+      uint64_t length = slotInt(vi.next(), ptr64);
+      return loadMapFromRange(cx, ptr, length, *d.first, *d.second);
     }
     case DefinedKind::FixedList: {
       Value list;
@@ -578,6 +653,13 @@ absl::Status lowerFlatDefined(LiftLowerContext& cx, const Value& v, ValType t, c
     case DefinedKind::List: {
       WCR_RETURN_IF_ERROR(needMemory(cx));
       WCR_ASSIGN_OR_RETURN(auto stored, storeListIntoRange(cx, v, *d.first));
+      out.push_back(slotPtr(cx, stored.first));
+      out.push_back(slotPtr(cx, stored.second));
+      return absl::OkStatus();
+    }
+    case DefinedKind::Map: {
+      WCR_RETURN_IF_ERROR(needMemory(cx));
+      WCR_ASSIGN_OR_RETURN(auto stored, storeMapIntoRange(cx, v, *d.first, *d.second));
       out.push_back(slotPtr(cx, stored.first));
       out.push_back(slotPtr(cx, stored.second));
       return absl::OkStatus();
@@ -770,6 +852,16 @@ absl::Status checkValue(const model::TypeTable& types, const Value& v, ValType t
         return shapeError(types, t, "not a list of the type's length");
       }
       for (const Value& e : v.items) WCR_RETURN_IF_ERROR(checkValue(types, e, *d.first));
+      return absl::OkStatus();
+    case DefinedKind::Map:
+      if (v.kind != Value::Kind::List) return shapeError(types, t, "not a list of pairs");
+      for (const Value& e : v.items) {
+        if (e.kind != Value::Kind::Record || e.items.size() != 2) {
+          return shapeError(types, t, "map entries are (key, value) records");
+        }
+        WCR_RETURN_IF_ERROR(checkValue(types, e.items[0], *d.first));
+        WCR_RETURN_IF_ERROR(checkValue(types, e.items[1], *d.second));
+      }
       return absl::OkStatus();
     case DefinedKind::Flags:
       if (v.kind != Value::Kind::Flags || (d.labels.size() < 64 && v.bits >> d.labels.size())) {

@@ -91,10 +91,13 @@ uint64_t alignTo(uint64_t ptr, uint64_t alignment) {
 
 // The checks after every realloc of a string store.
 absl::Status checkAllocation(GuestMemory& dst, uint64_t ptr, uint32_t alignment, uint64_t size) {
-  if (ptr != alignTo(ptr, alignment)) return abiTrap("realloc return: result not aligned");
+  bool host = dst.trapWording == TrapWording::Host;
+  if (ptr != alignTo(ptr, alignment)) {
+    return abiTrap(host ? "realloc return: result not aligned" : "unaligned pointer");
+  }
   MemoryView mem = dst.memory();
   if (ptr > mem.size || size > mem.size - ptr) {
-    return abiTrap("realloc return: beyond end of memory");
+    return abiTrap(host ? "realloc return: beyond end of memory" : "string content out-of-bounds");
   }
   return absl::OkStatus();
 }

@@ -51,6 +51,10 @@ struct String {
   }
 };
 
+// Wasmtime words some traps differently when a host lifts a value (its host bindings) and when
+// a component calls another (its fused adapters); the suite asserts both.
+enum class TrapWording : uint8_t { Host, Adapter };
+
 // The memory and realloc of a canon definition's options, as lifting and lowering use them.
 class GuestMemory {
  public:
@@ -63,11 +67,9 @@ class GuestMemory {
                                            uint64_t newSize) = 0;
   // 4 for 32-bit memories, 8 for memory64.
   virtual uint32_t ptrSize() const { return 4; }
+  // How traps about allocations in this memory are worded.
+  TrapWording trapWording = TrapWording::Host;
 };
-
-// Wasmtime words some traps differently when a host lifts a value (its host bindings) and when
-// a component calls another (its fused adapters); the suite asserts both.
-enum class TrapWording : uint8_t { Host, Adapter };
 
 // load_string_from_range: validates and decodes `taggedCodeUnits` code units at `ptr`.
 absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding encoding,

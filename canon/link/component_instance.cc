@@ -78,8 +78,7 @@ void ComponentInstance::bindResource(model::ResourceId id, const abi::ResourceTy
   resources_[types_->canonicalResource(id).index] = type;
 }
 
-const abi::ResourceType* ComponentInstance::defineResource(model::ResourceId id,
-                                                           std::string name) {
+const abi::ResourceType* ComponentInstance::defineResource(model::ResourceId id, std::string name) {
   auto owned = std::make_unique<abi::ResourceType>();
   owned->implementer = this;
   owned->name = std::move(name);
@@ -94,8 +93,7 @@ void ComponentInstance::setDestructor(const abi::ResourceType* type,
   dtors_[type] = std::move(dtor);
 }
 
-std::shared_ptr<const vm::Func> ComponentInstance::destructor(
-    const abi::ResourceType* type) const {
+std::shared_ptr<const vm::Func> ComponentInstance::destructor(const abi::ResourceType* type) const {
   auto it = dtors_.find(type);
   return it == dtors_.end() ? nullptr : it->second;
 }
@@ -132,9 +130,9 @@ class OptionsMemory : public abi::GuestMemory {
     if (!options_.realloc) {
       return absl::InternalError("a value needs `realloc` but the canonical options have none");
     }
-    std::vector<vm::ValRaw> values = {
-        i32Slot(static_cast<uint32_t>(old)), i32Slot(static_cast<uint32_t>(oldSize)),
-        i32Slot(alignment), i32Slot(static_cast<uint32_t>(newSize))};
+    std::vector<vm::ValRaw> values = {i32Slot(static_cast<uint32_t>(old)),
+                                      i32Slot(static_cast<uint32_t>(oldSize)), i32Slot(alignment),
+                                      i32Slot(static_cast<uint32_t>(newSize))};
     instance_.setMayLeave(false);
     absl::Status status = callCore(*options_.realloc, values);
     instance_.setMayLeave(true);
@@ -195,19 +193,19 @@ class LiftedFunc : public Func {
     abi::LiftLowerContext cx = contextFor(inst, types(), options_, &memory);
     cx.borrowScope = &scope;
     cx.wording = caller == nullptr ? abi::TrapWording::Host : abi::TrapWording::Adapter;
+    memory.trapWording = cx.wording;
 
     std::vector<vm::ValRaw> flat;
-    WCR_RETURN_IF_ERROR(
-        abi::lowerFlatValues(cx, model::kMaxFlatParams, args, sig_.params, flat));
+    WCR_RETURN_IF_ERROR(abi::lowerFlatValues(cx, model::kMaxFlatParams, args, sig_.params, flat));
     if (flat.size() != core_->type.params.size()) {
       return absl::InternalError("lowered arguments do not match the core function's type");
     }
     WCR_RETURN_IF_ERROR(callCore(*core_, flat));
     size_t numResults = core_->type.results.size();
     std::vector<vm::ValRaw> coreResults(flat.begin(), flat.begin() + numResults);
-    WCR_ASSIGN_OR_RETURN(std::vector<Value> results,
-                         abi::liftFlatValues(cx, model::kMaxFlatResults, coreResults,
-                                             sig_.results));
+    WCR_ASSIGN_OR_RETURN(
+        std::vector<Value> results,
+        abi::liftFlatValues(cx, model::kMaxFlatResults, coreResults, sig_.results));
     if (scope.numBorrows > 0) {
       return abi::abiTrap("borrow handles still remain at the end of the call");
     }
@@ -238,9 +236,9 @@ class HostFunc : public Func {
     std::vector<Value> results;
     WCR_RETURN_IF_ERROR(fn_(args, results));
     if (results.size() != sig_.results.size()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "host function returned %d results, its type has %d", results.size(),
-          sig_.results.size()));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("host function returned %d results, its type has %d", results.size(),
+                          sig_.results.size()));
     }
     for (size_t i = 0; i < results.size(); ++i) {
       WCR_RETURN_IF_ERROR(abi::checkValue(types(), results[i], sig_.results[i]));
@@ -271,15 +269,14 @@ std::shared_ptr<Func> makeLiftedFunc(std::shared_ptr<ComponentInstance> instance
                                       std::move(options));
 }
 
-std::shared_ptr<Func> makeHostFunc(std::shared_ptr<model::TypeTable> types,
-                                   model::FuncTypeId type, HostFn fn) {
+std::shared_ptr<Func> makeHostFunc(std::shared_ptr<model::TypeTable> types, model::FuncTypeId type,
+                                   HostFn fn) {
   return std::make_shared<HostFunc>(std::move(types), type, std::move(fn));
 }
 
 std::shared_ptr<const vm::Func> makeLoweredFunc(vm::TypeRegistry& registry,
                                                 std::shared_ptr<ComponentInstance> instance,
-                                                model::FuncTypeId type,
-                                                wasm::FuncType coreType,
+                                                model::FuncTypeId type, wasm::FuncType coreType,
                                                 std::shared_ptr<Func> callee,
                                                 CanonOptions options) {
   Signature sig = signatureOf(*instance->types(), type);
@@ -292,12 +289,14 @@ std::shared_ptr<const vm::Func> makeLoweredFunc(vm::TypeRegistry& registry,
   vm::HostFunction fn = [raw, type, sig, paramSlots, numCoreParams, callee = std::move(callee),
                          options = std::move(options)](vm::ValRaw* values) -> vm::Trap {
     ComponentInstance& inst = *raw;
-    if (!inst.mayLeave()) return vm::Trap(vm::TrapCode::HostTrap, "cannot leave component instance");
+    if (!inst.mayLeave())
+      return vm::Trap(vm::TrapCode::HostTrap, "cannot leave component instance");
     abi::Lenders lenders;
     OptionsMemory memory(options, inst);
     abi::LiftLowerContext cx = contextFor(inst, *inst.types(), options, &memory);
     cx.lenders = &lenders;
     cx.wording = abi::TrapWording::Adapter;
+    memory.trapWording = cx.wording;
     std::vector<vm::ValRaw> coreArgs(values, values + numCoreParams);
     absl::StatusOr<std::vector<Value>> args = abi::liftFlatValues(
         cx, model::kMaxFlatParams, absl::MakeConstSpan(coreArgs).first(paramSlots), sig.params);
@@ -330,7 +329,8 @@ std::shared_ptr<const vm::Func> makeResourceBuiltin(vm::TypeRegistry& registry,
     uint32_t arg = static_cast<uint32_t>(values[0].i32);
     switch (builtin) {
       case ResourceBuiltin::New: {
-        if (!inst.mayLeave()) return vm::Trap(vm::TrapCode::HostTrap, "cannot leave component instance");
+        if (!inst.mayLeave())
+          return vm::Trap(vm::TrapCode::HostTrap, "cannot leave component instance");
         absl::StatusOr<uint32_t> index = inst.handles().resourceNew(type, arg);
         if (!index.ok()) return toTrap(index.status());
         values[0] = i32Slot(*index);
@@ -343,7 +343,8 @@ std::shared_ptr<const vm::Func> makeResourceBuiltin(vm::TypeRegistry& registry,
         return vm::Trap{};
       }
       case ResourceBuiltin::Drop: {
-        if (!inst.mayLeave()) return vm::Trap(vm::TrapCode::HostTrap, "cannot leave component instance");
+        if (!inst.mayLeave())
+          return vm::Trap(vm::TrapCode::HostTrap, "cannot leave component instance");
         absl::StatusOr<abi::HandleTable::Dropped> dropped = inst.handles().resourceDrop(type, arg);
         if (!dropped.ok()) return toTrap(dropped.status());
         if (!dropped->own || type->hostDefined()) return vm::Trap{};

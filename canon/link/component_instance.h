@@ -116,8 +116,8 @@ std::shared_ptr<Func> makeLiftedFunc(std::shared_ptr<ComponentInstance> instance
 // A function the host implements.
 using HostFn = std::function<absl::Status(absl::Span<const abi::Value> args,
                                           std::vector<abi::Value>& results)>;
-std::shared_ptr<Func> makeHostFunc(std::shared_ptr<model::TypeTable> types,
-                                   model::FuncTypeId type, HostFn fn);
+std::shared_ptr<Func> makeHostFunc(std::shared_ptr<model::TypeTable> types, model::FuncTypeId type,
+                                   HostFn fn);
 
 // `canon lower`: a core function (a vm host function) of `instance` that calls `callee`.
 // `coreType` is the lowered signature (flatten_functype(opts, ft, 'lower')).
@@ -130,10 +130,9 @@ std::shared_ptr<const jit::vm::Func> makeLoweredFunc(jit::vm::TypeRegistry& regi
 
 // resource.new / resource.rep / resource.drop of `type` in `instance`.
 enum class ResourceBuiltin : uint8_t { New, Rep, Drop };
-std::shared_ptr<const jit::vm::Func> makeResourceBuiltin(jit::vm::TypeRegistry& registry,
-                                                         std::shared_ptr<ComponentInstance> instance,
-                                                         ResourceBuiltin builtin,
-                                                         const abi::ResourceType* type);
+std::shared_ptr<const jit::vm::Func> makeResourceBuiltin(
+    jit::vm::TypeRegistry& registry, std::shared_ptr<ComponentInstance> instance,
+    ResourceBuiltin builtin, const abi::ResourceType* type);
 
 // Calls a core function with trap handling; a trap becomes an abi trap with its message.
 absl::Status callCore(const jit::vm::Func& func, std::vector<jit::vm::ValRaw>& values);

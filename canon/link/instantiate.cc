@@ -56,7 +56,7 @@ absl::StatusOr<std::shared_ptr<const CompiledComponent>> compileComponent(
 
 // The run-time index spaces of one component instance being built.
 struct Scope {
-  std::shared_ptr<Scope> outer;
+  std::shared_ptr<const OuterEnv> outer;
   const CompiledComponent* def = nullptr;
   const model::ComponentInfo* info = nullptr;
   std::shared_ptr<ComponentInstance> instance;
@@ -110,11 +110,20 @@ class Instantiator {
 
 absl::Status Instantiator::pushCore(Scope& s, model::CoreSort sort, const vm::Extern& ext) {
   switch (sort) {
-    case model::CoreSort::Func: s.coreFuncs.push_back(ext); break;
-    case model::CoreSort::Table: s.coreTables.push_back(ext); break;
-    case model::CoreSort::Memory: s.coreMemories.push_back(ext); break;
-    case model::CoreSort::Global: s.coreGlobals.push_back(ext); break;
-    default: return unsupported(absl::StrFormat("core %s", model::toString(sort)));
+    case model::CoreSort::Func:
+      s.coreFuncs.push_back(ext);
+      break;
+    case model::CoreSort::Table:
+      s.coreTables.push_back(ext);
+      break;
+    case model::CoreSort::Memory:
+      s.coreMemories.push_back(ext);
+      break;
+    case model::CoreSort::Global:
+      s.coreGlobals.push_back(ext);
+      break;
+    default:
+      return unsupported(absl::StrFormat("core %s", model::toString(sort)));
   }
   return absl::OkStatus();
 }
@@ -125,8 +134,12 @@ absl::Status Instantiator::push(Scope& s, Sort sort, Item item) {
       if (sort.core != model::CoreSort::Module) return internal("core item of a component sort");
       s.coreModules.push_back(item.module);
       return absl::OkStatus();
-    case Sort::Func: s.funcs.push_back(std::move(item)); return absl::OkStatus();
-    case Sort::Value: s.values.push_back(std::move(item)); return absl::OkStatus();
+    case Sort::Func:
+      s.funcs.push_back(std::move(item));
+      return absl::OkStatus();
+    case Sort::Value:
+      s.values.push_back(std::move(item));
+      return absl::OkStatus();
     case Sort::Type: {
       size_t index = s.types.size();
       if (item.resource && index < s.info->typeSpace.size() &&
@@ -136,7 +149,9 @@ absl::Status Instantiator::push(Scope& s, Sort sort, Item item) {
       s.types.push_back(std::move(item));
       return absl::OkStatus();
     }
-    case Sort::Component: s.components.push_back(std::move(item)); return absl::OkStatus();
+    case Sort::Component:
+      s.components.push_back(std::move(item));
+      return absl::OkStatus();
     case Sort::Instance: {
       size_t index = s.instances.size();
       if (item.instance && index < s.info->instances.size()) {
@@ -179,11 +194,16 @@ absl::StatusOr<Item> Instantiator::itemOf(Scope& s, const model::SortIndex& si) 
       item.module = s.coreModules[si.index];
       return item;
     }
-    case Sort::Func: return pick(s.funcs);
-    case Sort::Value: return pick(s.values);
-    case Sort::Type: return pick(s.types);
-    case Sort::Component: return pick(s.components);
-    case Sort::Instance: return pick(s.instances);
+    case Sort::Func:
+      return pick(s.funcs);
+    case Sort::Value:
+      return pick(s.values);
+    case Sort::Type:
+      return pick(s.types);
+    case Sort::Component:
+      return pick(s.components);
+    case Sort::Instance:
+      return pick(s.instances);
   }
   return internal("unknown sort");
 }
@@ -194,11 +214,20 @@ absl::StatusOr<bool> Instantiator::coreInstance(Scope& s, const model::CoreInsta
     for (const model::CoreInlineExport& e : def.exports) {
       const std::vector<vm::Extern>* space = nullptr;
       switch (e.sort) {
-        case model::CoreSort::Func: space = &s.coreFuncs; break;
-        case model::CoreSort::Table: space = &s.coreTables; break;
-        case model::CoreSort::Memory: space = &s.coreMemories; break;
-        case model::CoreSort::Global: space = &s.coreGlobals; break;
-        default: return unsupported(absl::StrFormat("core %s exports", model::toString(e.sort)));
+        case model::CoreSort::Func:
+          space = &s.coreFuncs;
+          break;
+        case model::CoreSort::Table:
+          space = &s.coreTables;
+          break;
+        case model::CoreSort::Memory:
+          space = &s.coreMemories;
+          break;
+        case model::CoreSort::Global:
+          space = &s.coreGlobals;
+          break;
+        default:
+          return unsupported(absl::StrFormat("core %s exports", model::toString(e.sort)));
       }
       if (e.index >= space->size()) return internal("core export index out of bounds");
       out.exports[e.name] = (*space)[e.index];
@@ -292,14 +321,33 @@ absl::Status Instantiator::alias(Scope& s, const model::Alias& a) {
       return push(s, a.sort, *found);
     }
     case model::Alias::Outer: {
-      Scope* target = &s;
-      for (uint32_t i = 0; i < a.outerCount; ++i) {
-        if (!target->outer) return internal("outer alias beyond the outermost component");
-        target = target->outer.get();
+      if (a.sort.kind == Sort::Core && a.sort.core == model::CoreSort::Type)
+        return absl::OkStatus();
+      Item item;
+      if (a.outerCount == 0) {
+        WCR_ASSIGN_OR_RETURN(item, itemOf(s, model::SortIndex{a.sort, a.outerIndex}));
+        return push(s, a.sort, std::move(item));
       }
-      if (a.sort.kind == Sort::Core && a.sort.core == model::CoreSort::Type) return absl::OkStatus();
-      model::SortIndex si{a.sort, a.outerIndex};
-      WCR_ASSIGN_OR_RETURN(Item item, itemOf(*target, si));
+      const OuterEnv* env = s.outer.get();
+      for (uint32_t i = 1; env && i < a.outerCount; ++i) env = env->outer.get();
+      if (!env) return internal("outer alias beyond the outermost component");
+      auto pick = [&](const auto& space) -> absl::Status {
+        if (a.outerIndex >= space.size()) return internal("outer alias index out of bounds");
+        return absl::OkStatus();
+      };
+      if (a.sort.kind == Sort::Core) {
+        WCR_RETURN_IF_ERROR(pick(env->coreModules));
+        item.kind = Item::Kind::CoreModule;
+        item.module = env->coreModules[a.outerIndex];
+      } else if (a.sort.kind == Sort::Type) {
+        WCR_RETURN_IF_ERROR(pick(env->types));
+        item = env->types[a.outerIndex];
+      } else if (a.sort.kind == Sort::Component) {
+        WCR_RETURN_IF_ERROR(pick(env->components));
+        item = env->components[a.outerIndex];
+      } else {
+        return internal("outer alias of a sort other than type, module or component");
+      }
       return push(s, a.sort, std::move(item));
     }
   }
@@ -313,7 +361,8 @@ absl::Status Instantiator::typeDef(Scope& s, const model::RawTypeDef& t) {
   if (t.kind == model::RawTypeDef::Resource) {
     if (index >= s.info->typeSpace.size()) return internal("type index out of bounds");
     model::ResourceId id = s.info->typeSpace[index].resource();
-    const abi::ResourceType* rt = s.instance->defineResource(id, absl::StrFormat("resource %d", index));
+    const abi::ResourceType* rt =
+        s.instance->defineResource(id, absl::StrFormat("resource %d", index));
     if (t.resource.dtor) {
       if (*t.resource.dtor >= s.coreFuncs.size()) return internal("destructor out of bounds");
       s.instance->setDestructor(rt, s.coreFuncs[*t.resource.dtor].func);
@@ -329,15 +378,22 @@ absl::Status Instantiator::typeDef(Scope& s, const model::RawTypeDef& t) {
 absl::StatusOr<CanonOptions> Instantiator::options(Scope& s, const model::CanonInfo& info) {
   CanonOptions o;
   switch (info.encoding) {
-    case model::StringEncoding::Utf8: o.encoding = abi::StringEncoding::Utf8; break;
-    case model::StringEncoding::Utf16: o.encoding = abi::StringEncoding::Utf16; break;
-    case model::StringEncoding::Latin1Utf16: o.encoding = abi::StringEncoding::Latin1Utf16; break;
+    case model::StringEncoding::Utf8:
+      o.encoding = abi::StringEncoding::Utf8;
+      break;
+    case model::StringEncoding::Utf16:
+      o.encoding = abi::StringEncoding::Utf16;
+      break;
+    case model::StringEncoding::Latin1Utf16:
+      o.encoding = abi::StringEncoding::Latin1Utf16;
+      break;
   }
   if (info.memory) {
     if (*info.memory >= s.coreMemories.size()) return internal("memory option out of bounds");
     o.memory = s.coreMemories[*info.memory].memory;
   }
-  auto func = [&](std::optional<uint32_t> index) -> absl::StatusOr<std::shared_ptr<const vm::Func>> {
+  auto func =
+      [&](std::optional<uint32_t> index) -> absl::StatusOr<std::shared_ptr<const vm::Func>> {
     if (!index) return nullptr;
     if (*index >= s.coreFuncs.size()) return internal("function option out of bounds");
     return s.coreFuncs[*index].func;
@@ -368,7 +424,8 @@ absl::Status Instantiator::canon(Scope& s, uint32_t position) {
       return absl::OkStatus();
     }
     case model::CanonKind::Lower: {
-      if (c.func >= s.funcs.size() || !s.funcs[c.func].func) return internal("function out of bounds");
+      if (c.func >= s.funcs.size() || !s.funcs[c.func].func)
+        return internal("function out of bounds");
       WCR_ASSIGN_OR_RETURN(CanonOptions o, options(s, info));
       pushCoreFunc(makeLoweredFunc(registry_, s.instance, info.funcType, info.coreType,
                                    s.funcs[c.func].func, std::move(o)));
@@ -401,24 +458,38 @@ absl::StatusOr<bool> Instantiator::definition(Scope& s, const Definition& d,
       s.coreModules.push_back(std::move(item));
       return true;
     }
-    case Definition::CoreInstance: return coreInstance(s, c.coreInstances[d.position]);
-    case Definition::CoreType: return true;
+    case Definition::CoreInstance:
+      return coreInstance(s, c.coreInstances[d.position]);
+    case Definition::CoreType:
+      return true;
     case Definition::Component: {
+      auto env = std::make_shared<OuterEnv>();
+      env->outer = s.outer;
+      env->coreModules = s.coreModules;
+      env->types = s.types;
+      env->components = s.components;
       auto item = std::make_shared<ComponentItem>();
       item->def = s.def->children[d.position];
-      // Outer aliases of the nested component read this scope; it outlives the instantiation.
-      item->outer = std::shared_ptr<Scope>(std::shared_ptr<Scope>{}, &s);
+      item->outer = std::move(env);
       Item out;
       out.kind = Item::Kind::Component;
       out.component = std::move(item);
       s.components.push_back(std::move(out));
       return true;
     }
-    case Definition::Instance: return instance(s, c.instances[d.position]);
-    case Definition::Alias: WCR_RETURN_IF_ERROR(alias(s, c.aliases[d.position])); return true;
-    case Definition::Type: WCR_RETURN_IF_ERROR(typeDef(s, c.types[d.position])); return true;
-    case Definition::Canon: WCR_RETURN_IF_ERROR(canon(s, d.position)); return true;
-    case Definition::Start: return unsupported("a component start function");
+    case Definition::Instance:
+      return instance(s, c.instances[d.position]);
+    case Definition::Alias:
+      WCR_RETURN_IF_ERROR(alias(s, c.aliases[d.position]));
+      return true;
+    case Definition::Type:
+      WCR_RETURN_IF_ERROR(typeDef(s, c.types[d.position]));
+      return true;
+    case Definition::Canon:
+      WCR_RETURN_IF_ERROR(canon(s, d.position));
+      return true;
+    case Definition::Start:
+      return unsupported("a component start function");
     case Definition::Import: {
       const model::ImportDef& imp = c.imports[d.position];
       const Item* item = args.find(imp.name.name);
@@ -439,7 +510,8 @@ absl::StatusOr<bool> Instantiator::definition(Scope& s, const Definition& d,
       WCR_RETURN_IF_ERROR(push(s, e.item.sort, std::move(item)));
       return true;
     }
-    case Definition::Value: return unsupported("component value definitions");
+    case Definition::Value:
+      return unsupported("component value definitions");
   }
   return true;
 }

@@ -27,8 +27,8 @@ namespace wcr::canon::link {
 
 // A validated component with the code of its core modules, recursively.
 struct CompiledComponent {
-  std::shared_ptr<const model::Component> root;  // owns the component tree
-  const model::Component* component = nullptr;   // this node of the tree
+  std::shared_ptr<const model::Component> root;                   // owns the component tree
+  const model::Component* component = nullptr;                    // this node of the tree
   std::vector<std::shared_ptr<const jit::wasm::Module>> modules;  // per core module
   std::vector<std::shared_ptr<const jit::vm::CompiledCode>> code;
   std::vector<std::shared_ptr<const CompiledComponent>> children;  // per nested component
@@ -38,8 +38,8 @@ absl::StatusOr<std::shared_ptr<const CompiledComponent>> compileComponent(
     std::shared_ptr<const model::Component> validated, jit::vm::Compiler& compiler,
     const jit::vm::CompileOptions& options);
 
-struct Scope;
 struct InstanceItem;
+struct OuterEnv;
 
 struct CoreModuleItem {
   std::shared_ptr<const jit::wasm::Module> module;
@@ -48,7 +48,10 @@ struct CoreModuleItem {
 
 struct ComponentItem {
   std::shared_ptr<const CompiledComponent> def;
-  std::shared_ptr<Scope> outer;  // the enclosing scope, for outer aliases
+  // What outer aliases of the component can reach: a snapshot of the enclosing scopes' types,
+  // core modules and components as they were where the component was defined (a component can
+  // be exported and instantiated after its enclosing instantiation has finished).
+  std::shared_ptr<const OuterEnv> outer;
 };
 
 struct Item {
@@ -59,6 +62,12 @@ struct Item {
   std::shared_ptr<const InstanceItem> instance;
   std::shared_ptr<const ComponentItem> component;
   const abi::ResourceType* resource = nullptr;  // Type: the run-time resource, if it is one
+};
+
+struct OuterEnv {
+  std::shared_ptr<const OuterEnv> outer;
+  std::vector<std::shared_ptr<const CoreModuleItem>> coreModules;
+  std::vector<Item> types, components;
 };
 
 struct InstanceItem {

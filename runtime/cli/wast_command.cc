@@ -21,6 +21,8 @@
 #include "absl/strings/str_format.h"
 #include "jit/llvm/llvm_compiler.h"
 #include "runtime/cli/commands.h"
+#include "canon/text/component_parser.h"
+#include "runtime/wast/component_runner.h"
 #include "runtime/wast/jit_engine.h"
 #include "runtime/wast/runner.h"
 
@@ -113,7 +115,27 @@ FileTotals runFile(const std::string& path, const WastArgs& args) {
     options.onModule = [&dumper](const wast::ModuleArtifact& a) { dumper->add(a); };
   }
   const std::string_view source(reinterpret_cast<const char*>(bytes->data()), bytes->size());
-  const wast::ScriptReport report = wast::runScriptSource(source, options);
+  // One parser for both kinds of script: the component hooks only add forms core scripts lack.
+  wast::ScriptReport report;
+  absl::StatusOr<jit::text::Script> script = canon::text::parseComponentScript(source);
+  if (!script.ok()) {
+    wast::DirectiveResult failed;
+    failed.directive = "script";
+    failed.outcome = Outcome::Failed;
+    failed.message = absl::StrCat("script does not parse: ", script.status().message());
+    for (char& c : failed.message) {
+      if (c == '\n') c = ' ';
+    }
+    report.directives.push_back(std::move(failed));
+  } else if (wast::isComponentScript(*script)) {
+    wast::ComponentRunOptions componentOptions;
+    componentOptions.compiler = compiler.get();
+    componentOptions.compileOptions.optLevel = args.optLevel;
+    componentOptions.features = options.features;
+    report = wast::runComponentScript(*script, componentOptions);
+  } else {
+    report = wast::runScript(*script, options);
+  }
 
   std::map<std::string, size_t> skippedByDirective;
   for (const wast::DirectiveResult& d : report.directives) {
@@ -122,6 +144,10 @@ FileTotals runFile(const std::string& path, const WastArgs& args) {
                 << "\n";
     } else if (d.outcome == Outcome::Skipped) {
       ++skippedByDirective[d.directive];
+      if (args.verbose) {
+        std::cout << path << ":" << d.line << ": " << d.directive << ": skipped: " << d.message
+                  << "\n";
+      }
     }
     if (args.verbose && d.messageMismatch) {
       std::cout << path << ":" << d.line << ": " << d.directive << ": note: " << d.note << "\n";
