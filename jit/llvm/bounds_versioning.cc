@@ -9,24 +9,22 @@
 // wasi-libc's are C code) ran scalar, byte by byte or word by word.
 //
 // What: for an innermost loop whose linear-memory accesses (memory 0) are all affine in the
-// loop's induction — after PredicatedScalarEvolution's no-wrap predicates, which turn wasm's
-// `zext(i32 add)` addresses into affine ones — and whose trip count is computable, the
-// preheader computes the highest byte any access touches over all iterations, compares it with
-// the memory's current size (VMContext), checks the no-wrap predicates, and branches to one of
-// two copies of the loop:
-//   - in bounds: a copy without the keepalives; no access in it can fault, so the vectorizer,
-//     SLP, load combining and dead-load elimination may do what they do for native code;
+// loop's induction and whose trip count SCEV computes, the preheader checks, for the first and
+// the last iteration of every access, that its 32-bit address arithmetic does not wrap and that
+// offset + access size <= the memory's current size (VMContext), and branches to one of two
+// copies of the loop:
+//   - in bounds: a copy without the keepalives, whose addresses are rewritten as exact 64-bit
+//     affine offsets (see liftI32), so the vectorizer sees consecutive and interleaved
+//     accesses, and SLP, load combining and dead-load elimination may act as for native code;
 //   - otherwise: the original loop, which traps at exactly the access where wasm traps, after
-//     exactly the stores before it.
+//     exactly the stores before it. It, and every loop not versioned that stores to memory, is
+//     marked llvm.loop.vectorize.enable=false (see keepScalar).
 // The check over-approximates (it assumes every access of the body runs on every iteration),
 // which only sends a loop that would not trap to the original copy. Memories never shrink and
 // the loop contains no calls (so no memory.grow), so the size read before the loop bounds it.
-//
-// Why the check is exact: each access is base + offset(k), offset affine in the iteration k
-// under the predicates, so its extremes are at k = 0 and k = backedge-taken count; both are
-// true offsets (below 2^33: zext(i32) + a 32-bit static offset) when the predicates hold, so
-// max(first, last) + access size <= memory size proves every access of every iteration in
-// bounds. When a predicate fails the original loop runs, whatever the bound computed.
+// Not handled (left scalar): loops whose trip count SCEV cannot compute, e.g. the unrolled
+// `n -= 4; br_if n != 0` loops of wasi-libc's memcpy/memmove, which would need a divisibility
+// predicate; loops with calls, early exits, or accesses to other memories.
 //
 // Runs at the start of the vectorizer pipeline (optimizer.cc), after inlining and loop
 // canonicalization; only loops of wasm functions (the wasm calling convention) are touched.
