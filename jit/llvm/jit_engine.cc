@@ -1,5 +1,10 @@
 // The ORC engine: LLJITBuilder -> ObjectLinkingLayer (JITLink) with a plugin that records the
 // executable ranges -> addIRModule -> lookup. llvm::Error is converted to absl::Status here.
+//
+// Debugging aid: WCR_LLVM_ARGS passes options to LLVM's command-line parser once, e.g.
+// WCR_LLVM_ARGS='-pass-remarks-missed=loop-vectorize -pass-remarks-analysis=loop-vectorize'.
+// Profiling aid: with WCR_PERF_MAP=1 the plugin also appends every linked function to
+// /tmp/perf-<pid>.map (`start size name`), the file `perf report` reads to name JIT code.
 #include "jit/llvm/jit_engine.h"
 
 #include <llvm/ExecutionEngine/JITLink/JITLink.h>
@@ -11,11 +16,17 @@
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
+#include <llvm/Support/CommandLine.h>
 #include <llvm/Support/Error.h>
+#include <llvm/Support/StringSaver.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
@@ -37,6 +48,18 @@ void initializeLlvm() {
   std::call_once(once, [] {
     ::llvm::InitializeNativeTarget();
     ::llvm::InitializeNativeTargetAsmPrinter();
+    // Wasm semantics: when a store traps, the stores before it have happened. The DAG
+    // combiner merges adjacent stores into one wider store, which faults as a whole when its
+    // upper part is out of bounds, so the lower part is never written (e.g. i32.store at
+    // 65532 then 65536 in one page must leave the first). Off for the process (LLVM is only
+    // wcr's JIT here); bounds_versioning.cc keeps the loop vectorizer from doing the same.
+    ::llvm::SmallVector<const char*, 8> argv{"wcr", "-combiner-store-merging=false"};
+    if (const char* args = std::getenv("WCR_LLVM_ARGS")) {
+      static ::llvm::BumpPtrAllocator alloc;  // options may keep pointers into it
+      static ::llvm::StringSaver saver(alloc);
+      ::llvm::cl::TokenizeGNUCommandLine(args, saver, argv);
+    }
+    ::llvm::cl::ParseCommandLineOptions(static_cast<int>(argv.size()), argv.data());
   });
 }
 
@@ -51,6 +74,25 @@ void initializeLlvm() {
     default:
       return ::llvm::CodeGenOptLevel::Default;
   }
+}
+
+bool perfMapEnabled() {
+  const char* env = std::getenv("WCR_PERF_MAP");
+  return env && env[0] == '1';
+}
+
+// Appends the defined functions of an executable section to perf's map file.
+void writePerfMap(jitlink::Section& section) {
+  std::string path = absl::StrCat("/tmp/perf-", getpid(), ".map");
+  std::FILE* file = std::fopen(path.c_str(), "a");
+  if (!file) return;
+  for (auto* sym : section.symbols()) {
+    if (!sym->hasName() || sym->getSize() == 0) continue;
+    std::fprintf(file, "%llx %llx %s\n",
+                 static_cast<unsigned long long>(sym->getAddress().getValue()),
+                 static_cast<unsigned long long>(sym->getSize()), sym->getName().str().c_str());
+  }
+  std::fclose(file);
 }
 
 // Records the address range of every executable section JITLink places in memory.
@@ -69,6 +111,7 @@ class CodeRangePlugin : public orc::ObjectLinkingLayer::Plugin {
         if (range.empty()) continue;
         ranges_.push_back({static_cast<uintptr_t>(range.getStart().getValue()),
                            static_cast<uintptr_t>(range.getEnd().getValue())});
+        if (perfMapEnabled()) writePerfMap(sec);
       }
       return ::llvm::Error::success();
     });

@@ -106,17 +106,26 @@ absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> compileBatch(
   if (withTrampolines) emitTrampolines(mc);
   debugInfo.finalize();
 
-  // Debugging aid: WCR_LLVM_DUMP=1 prints the unoptimized IR.
-  if (const char* dump = std::getenv("WCR_LLVM_DUMP"); dump && dump[0] == '1') {
-    module.print(::llvm::errs(), nullptr);
-  }
+  // Debugging aids: WCR_LLVM_DUMP=1 prints the IR before optimization, =2 after it, =3 both;
+  // WCR_LLVM_OBJ_DIR=DIR writes each batch's object file to DIR/batch-<first function>.o
+  // (`objdump -d` shows the machine code; symbols are wasm_func_<defined index>).
+  const char* dump = std::getenv("WCR_LLVM_DUMP");
+  int dumpMode = dump ? std::atoi(dump) : 0;
+  if (dumpMode & 1) module.print(::llvm::errs(), nullptr);
   std::string errors;
   ::llvm::raw_string_ostream os(errors);
   if (::llvm::verifyModule(module, &os)) {
     return absl::InternalError(absl::StrCat("LLVM IR verification failed: ", os.str()));
   }
   optimizeModule(module, **tm, options.optLevel);
-  return JitEngine::emitObject(module, **tm);
+  if (dumpMode & 2) module.print(::llvm::errs(), nullptr);
+  auto object = JitEngine::emitObject(module, **tm);
+  if (const char* dir = std::getenv("WCR_LLVM_OBJ_DIR"); dir && object.ok()) {
+    std::error_code ec;
+    ::llvm::raw_fd_ostream out(absl::StrCat(dir, "/batch-", begin, ".o"), ec);
+    if (!ec) out << (*object)->getBuffer();
+  }
+  return object;
 }
 
 // Batches of about kBatchBytes of function bodies: small modules stay one batch (and keep

@@ -1,5 +1,6 @@
 // The optimization pipeline: the new PassBuilder's default per-module pipeline at O0..O3, with
-// the target's cost model.
+// the target's cost model, plus wasm's own loop versioning on memory bounds before the
+// vectorizers (bounds_versioning.cc). WCR_NO_BOUNDS_VERSIONING=1 turns the versioning off (A/B checks).
 #include "jit/llvm/optimizer.h"
 
 #include <llvm/Analysis/CGSCCPassManager.h>
@@ -8,6 +9,10 @@
 #include <llvm/IR/PassManager.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Target/TargetMachine.h>
+
+#include <cstdlib>
+
+#include "jit/llvm/bounds_versioning.h"
 
 namespace wcr::jit::llvm {
 
@@ -36,6 +41,12 @@ void optimizeModule(::llvm::Module& module, ::llvm::TargetMachine& target, int o
     default:
       break;
   }
+  const char* noVersioning = std::getenv("WCR_NO_BOUNDS_VERSIONING");
+  bool versionLoops = !(noVersioning && noVersioning[0] == '1');
+  pb.registerVectorizerStartEPCallback(
+      [versionLoops](::llvm::FunctionPassManager& fpm, ::llvm::OptimizationLevel) {
+        fpm.addPass(BoundsVersioningPass(versionLoops));
+      });
   ::llvm::ModulePassManager mpm = level == ::llvm::OptimizationLevel::O0
                                       ? pb.buildO0DefaultPipeline(level)
                                       : pb.buildPerModuleDefaultPipeline(level);
