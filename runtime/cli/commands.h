@@ -8,6 +8,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "canon/model/component.h"
 #include "jit/vm/code.h"
 #include "jit/wasm/features.h"
 #include "jit/wasm/module.h"
@@ -32,6 +33,15 @@ absl::StatusOr<jit::wasm::Module> loadModule(const std::string& path,
 absl::StatusOr<jit::wasm::Module> decodeModuleFile(const std::string& path,
                                                    std::vector<uint8_t> contents,
                                                    const jit::wasm::Features& features = {});
+
+// True when `bytes` hold a component rather than a core module: the binary preamble's layer
+// (Binary.md), or text whose first form (after comments) is `(component`.
+bool isComponentFile(const std::vector<uint8_t>& bytes);
+
+// Parses (text) or decodes (binary) a component and validates it. Errors are prefixed with the
+// path.
+absl::StatusOr<canon::model::Component> decodeComponentFile(const std::string& path,
+                                                            const std::vector<uint8_t>& contents);
 
 // Adds `--enable PROPOSAL` (repeatable or comma-separated: tail-call, extended-const,
 // multi-memory, all) to `cmd`; each use enables the proposal in `features`.

@@ -1,4 +1,6 @@
 // Reading input files for the subcommands (see commands.h).
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -8,6 +10,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "canon/model/decoder.h"
+#include "canon/model/validator.h"
+#include "canon/text/component_parser.h"
 #include "jit/llvm/artifact.h"
 #include "jit/text/parser.h"
 #include "jit/wasm/decoder.h"
@@ -68,6 +73,53 @@ absl::StatusOr<jit::wasm::Module> decodeModuleFile(const std::string& path,
   absl::Status valid = jit::wasm::validateModule(*module, features);
   if (!valid.ok()) return withPath(valid);
   return module;
+}
+
+bool isComponentFile(const std::vector<uint8_t>& bytes) {
+  if (canon::model::isComponentBinary(bytes)) return true;
+  std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+    } else if (text.substr(i, 2) == ";;") {
+      size_t end = text.find('\n', i);
+      i = end == std::string_view::npos ? text.size() : end + 1;
+    } else if (text.substr(i, 2) == "(;") {
+      size_t end = text.find(";)", i + 2);  // nested block comments are rare in headers
+      i = end == std::string_view::npos ? text.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  text.remove_prefix(std::min(i, text.size()));
+  if (text.substr(0, 1) != "(") return false;
+  text.remove_prefix(1);
+  while (!text.empty() && (text[0] == ' ' || text[0] == '\t' || text[0] == '\n')) {
+    text.remove_prefix(1);
+  }
+  return text.substr(0, 9) == "component" &&
+         (text.size() == 9 || !std::isalnum(static_cast<unsigned char>(text[9])));
+}
+
+absl::StatusOr<canon::model::Component> decodeComponentFile(const std::string& path,
+                                                            const std::vector<uint8_t>& contents) {
+  auto withPath = [&path](const absl::Status& st) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", st.message()));
+  };
+  std::vector<uint8_t> encoded;
+  absl::Span<const uint8_t> bytes = contents;
+  if (!canon::model::isComponentBinary(contents)) {
+    std::string_view text(reinterpret_cast<const char*>(contents.data()), contents.size());
+    absl::StatusOr<std::vector<uint8_t>> parsed = canon::text::parseComponentWat(text);
+    if (!parsed.ok()) return withPath(parsed.status());
+    encoded = *std::move(parsed);
+    bytes = encoded;
+  }
+  absl::StatusOr<canon::model::Component> component = canon::model::decodeAndValidate(bytes);
+  if (!component.ok()) return withPath(component.status());
+  return component;
 }
 
 void addFeatureOption(CLI::App& cmd, jit::wasm::Features& features) {

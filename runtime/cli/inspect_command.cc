@@ -1,12 +1,14 @@
 // `wcr inspect FILE`: prints what a module imports and exports, with their types, in the text
 // format's syntax (`(import "env" "f" (func (param i32) (result i32)))`), one per line, so the
-// output can be read by people and grepped by scripts. Components are printed as WIT once
-// canon/model lands in the CLI.
+// output can be read by people and grepped by scripts. A component is printed as a WIT world:
+// `import name: func(x: u32) -> string;`, instances as inline interfaces, types structurally
+// (`record { a: u32 }`) where WIT would need a name.
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "canon/model/validator.h"
 #include "runtime/cli/commands.h"
 
 namespace wcr::runtime::cli {
@@ -91,19 +93,94 @@ void printModule(const Module& m, std::ostream& out) {
   for (const auto& imp : m.imports) {
     std::string type;
     switch (imp.kind) {
-      case ExternKind::Func: type = funcTypeText(m.types[imp.funcType]); break;
-      case ExternKind::Table: type = tableText(imp.table); break;
-      case ExternKind::Memory: type = memoryText(imp.memory); break;
-      case ExternKind::Global: type = globalText(imp.global); break;
+      case ExternKind::Func:
+        type = funcTypeText(m.types[imp.funcType]);
+        break;
+      case ExternKind::Table:
+        type = tableText(imp.table);
+        break;
+      case ExternKind::Memory:
+        type = memoryText(imp.memory);
+        break;
+      case ExternKind::Global:
+        type = globalText(imp.global);
+        break;
     }
-    out << "  (import " << quoted(imp.module) << " " << quoted(imp.name) << " (" << type
-        << "))\n";
+    out << "  (import " << quoted(imp.module) << " " << quoted(imp.name) << " (" << type << "))\n";
   }
   for (const auto& exp : m.exports) {
-    out << "  (export " << quoted(exp.name) << " (" << entityText(m, exp.kind, exp.index)
-        << "))\n";
+    out << "  (export " << quoted(exp.name) << " (" << entityText(m, exp.kind, exp.index) << "))\n";
   }
   out << ")\n";
+}
+
+std::string witName(const std::string& name) {
+  // Interface names (`ns:pkg/iface@1.0.0`) are printed as they are; plain names are WIT ids.
+  return name;
+}
+
+void printWitExtern(const canon::model::TypeTable& types, const char* keyword,
+                    const std::string& name, const canon::model::ExternType& ext,
+                    const std::string& indent, std::ostream& out, int depth);
+
+void printWitInstance(const canon::model::TypeTable& types, canon::model::InstanceTypeId id,
+                      const std::string& indent, std::ostream& out, int depth) {
+  for (const auto& [name, ext] : types.instance(id).exports) {
+    printWitExtern(types, "", name, ext, indent, out, depth + 1);
+  }
+}
+
+void printWitExtern(const canon::model::TypeTable& types, const char* keyword,
+                    const std::string& name, const canon::model::ExternType& ext,
+                    const std::string& indent, std::ostream& out, int depth) {
+  using canon::model::AnyType;
+  using canon::model::ExternType;
+  out << indent << keyword << witName(name) << ": ";
+  switch (ext.kind) {
+    case ExternType::Func:
+      out << types.toString(ext.type.func()) << ";\n";
+      return;
+    case ExternType::Instance:
+      if (depth > 8) {
+        out << "interface { ... }\n";
+        return;
+      }
+      out << "interface {\n";
+      printWitInstance(types, ext.type.instance(), indent + "  ", out, depth);
+      out << indent << "}\n";
+      return;
+    case ExternType::Type:
+      if (ext.type.kind == AnyType::Resource) {
+        out << "resource;\n";
+      } else if (ext.type.kind == AnyType::Value) {
+        out << "type = " << types.toString(ext.type.value) << ";\n";
+      } else if (ext.type.kind == AnyType::Func) {
+        out << "type = " << types.toString(ext.type.func()) << ";\n";
+      } else {
+        out << "type (" << canon::model::toString(ext.type.kind) << ");\n";
+      }
+      return;
+    case ExternType::Value:
+      out << "value " << types.toString(ext.type.value) << ";\n";
+      return;
+    case ExternType::Module:
+      out << "core module;\n";
+      return;
+    case ExternType::Component:
+      out << "component;\n";
+      return;
+  }
+}
+
+void printComponent(const canon::model::Component& c, std::ostream& out) {
+  const canon::model::TypeTable& types = *c.info->types;
+  const canon::model::ComponentType& ct = types.component(c.info->type);
+  out << "world root {\n";
+  for (const auto& [name, ext] : ct.imports)
+    printWitExtern(types, "import ", name, ext, "  ", out, 0);
+  for (const auto& [name, ext] : ct.exports)
+    printWitExtern(types, "export ", name, ext, "  ", out, 0);
+  out << "}\n";
 }
 
 }  // namespace
@@ -111,11 +188,24 @@ void printModule(const Module& m, std::ostream& out) {
 void addInspectCommand(CLI::App& app, int& exitCode) {
   auto path = std::make_shared<std::string>();
   auto features = std::make_shared<jit::wasm::Features>();
-  CLI::App* cmd = app.add_subcommand(
-      "inspect", "Print the imports and exports of a module (.wasm or .wat) with their types");
+  CLI::App* cmd = app.add_subcommand("inspect",
+                                     "Print the imports and exports of a module (text format) or "
+                                     "component (WIT) with their types");
   cmd->add_option("FILE", *path, "module file")->required()->type_name("FILE");
   addFeatureOption(*cmd, *features);
   cmd->callback([path, features, &exitCode] {
+    absl::StatusOr<std::vector<uint8_t>> bytes = readFile(*path);
+    if (bytes.ok() && isComponentFile(*bytes)) {
+      absl::StatusOr<canon::model::Component> component = decodeComponentFile(*path, *bytes);
+      if (!component.ok()) {
+        std::cerr << "error: " << component.status().message() << "\n";
+        exitCode = 1;
+        return;
+      }
+      printComponent(*component, std::cout);
+      exitCode = 0;
+      return;
+    }
     absl::StatusOr<Module> module = loadModule(*path, *features);
     if (!module.ok()) {
       std::cerr << "error: " << module.status().message() << "\n";

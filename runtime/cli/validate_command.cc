@@ -1,5 +1,6 @@
-// `wcr validate [--enable PROPOSAL] FILE`: decodes and validates one module, binary or text (told
-// apart by the content, see isBinaryModule) as WebAssembly 2.0 plus the proposals given with
+// `wcr validate [--enable PROPOSAL] FILE`: decodes and validates one module or component, binary
+// or text (told apart by the content, see isBinaryModule and isComponentFile) as WebAssembly 2.0
+// plus the proposals given with
 // --enable. Prints nothing on success; otherwise one `error:` line.
 #include <iostream>
 #include <memory>
@@ -14,7 +15,13 @@ namespace {
 // bodies are decoded while validating (jit/wasm/module.h), so the stage that rejects a module
 // does not tell the spec's two classes apart; the message says what is wrong and where.
 std::string check(const std::string& path, const jit::wasm::Features& features) {
-  absl::StatusOr<jit::wasm::Module> module = loadModule(path, features);
+  absl::StatusOr<std::vector<uint8_t>> bytes = readFile(path);
+  if (!bytes.ok()) return std::string(bytes.status().message());
+  if (isComponentFile(*bytes)) {
+    absl::StatusOr<canon::model::Component> component = decodeComponentFile(path, *bytes);
+    return component.ok() ? std::string() : std::string(component.status().message());
+  }
+  absl::StatusOr<jit::wasm::Module> module = decodeModuleFile(path, *std::move(bytes), features);
   return module.ok() ? std::string() : std::string(module.status().message());
 }
 
@@ -24,7 +31,8 @@ void addValidateCommand(CLI::App& app, int& exitCode) {
   auto path = std::make_shared<std::string>();
   auto features = std::make_shared<jit::wasm::Features>();
   CLI::App* cmd = app.add_subcommand(
-      "validate", "Check that a module (.wasm binary or .wat text) is well-formed and valid");
+      "validate",
+      "Check that a module or component (.wasm binary or .wat text) is well-formed and valid");
   cmd->add_option("FILE", *path, "module file")->required()->type_name("FILE");
   addFeatureOption(*cmd, *features);
   cmd->callback([path, features, &exitCode] {
