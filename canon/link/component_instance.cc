@@ -286,7 +286,7 @@ std::shared_ptr<const vm::Func> makeLoweredFunc(vm::TypeRegistry& registry,
   size_t numCoreParams = coreType.params.size();
   ComponentInstance* raw = instance.get();
   // The closure keeps the callee alive but not its own instance (which owns this function).
-  vm::HostFunction fn = [raw, type, sig, paramSlots, numCoreParams, callee = std::move(callee),
+  vm::HostFunction fn = [raw, sig, paramSlots, numCoreParams, callee = std::move(callee),
                          options = std::move(options)](vm::ValRaw* values) -> vm::Trap {
     ComponentInstance& inst = *raw;
     if (!inst.mayLeave())
