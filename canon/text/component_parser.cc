@@ -195,6 +195,11 @@ absl::StatusOr<uint32_t> ComponentBuilder::resolveId(Sort sort, const Token& t) 
     Scope& outer = *scopes_[scopes_.size() - 1 - d];
     std::optional<uint32_t> found = lookup(outer);
     if (!found) continue;
+    if (sort != Sort::CoreModule && sort != Sort::CoreType && sort != Sort::Type &&
+        sort != Sort::Component) {
+      return errorAt(t, absl::StrFormat("outer item `%s` is not a module, type, or component",
+                                        t.text));
+    }
     // Reached through an outer alias inserted into the current scope.
     CodeWriter w;
     if (scope().kind == ScopeKind::ModuleType) {
@@ -323,6 +328,12 @@ absl::StatusOr<ExportName> ComponentBuilder::parseExternName() {
     else if (c_.isKeyword("versionsuffix", 1)) kind = 0x01;
     else if (c_.isKeyword("external-id", 1)) kind = 0x02;
     else break;
+    const Token& attribute = c_.peek(1);
+    for (const auto& a : n.attributes) {
+      if (a.first == kind) {
+        return errorAt(attribute, absl::StrFormat("duplicate `%s` attribute", attribute.text));
+      }
+    }
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(std::string value, c_.expectName());
     WCR_RETURN_IF_ERROR(c_.expectRParen());
@@ -518,9 +529,7 @@ absl::Status ComponentBuilder::parseCoreInstance() {
     WCR_ASSIGN_OR_RETURN(uint32_t index, define(Sort::CoreInstance, b.id));
     return bindExports(Sort::CoreInstance, index, b);
   }
-  // `(core instance (export ...)*)`: the same as an inline instance, with the id bound.
-  size_t save = scope().counts[static_cast<size_t>(Sort::CoreInstance)];
-  (void)save;
+  // `(core instance (export ...)*)`: core items bundled as an instance.
   CodeWriter items;
   uint32_t count = 0;
   bool savedCore = inCoreContext_;
@@ -699,12 +708,11 @@ absl::StatusOr<uint32_t> ComponentBuilder::aliasExport(Sort sort, uint32_t insta
 // `outer $c $x (sort $id?)`. With `forcedSort` (the `(func $f (alias export $i "n"))` form) the
 // trailing `(sort $id?)` is absent and `forcedId` names the item.
 absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<Sort> forcedSort) {
-  auto target = [&](bool core) -> absl::StatusOr<std::pair<Sort, const Token*>> {
+  auto target = [&]() -> absl::StatusOr<std::pair<Sort, const Token*>> {
     if (forcedSort) return std::make_pair(*forcedSort, forcedId);
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
     // Inside a core module type, `(type)` is a core type.
     WCR_ASSIGN_OR_RETURN(Sort s, parseSort(scope().kind == ScopeKind::ModuleType));
-    (void)core;
     const Token* id = c_.is(TokenKind::Id) ? &c_.next() : nullptr;
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return std::make_pair(s, id);
@@ -712,13 +720,13 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
   if (c_.takeKeyword("export")) {
     WCR_ASSIGN_OR_RETURN(uint32_t instance, parseIndex(Sort::Instance));
     WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
-    WCR_ASSIGN_OR_RETURN(auto t, target(false));
+    WCR_ASSIGN_OR_RETURN(auto t, target());
     WCR_RETURN_IF_ERROR(aliasExport(t.first, instance, name, t.second, true, false).status());
   } else if (c_.isKeyword("core") && c_.isKeyword("export", 1)) {
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(uint32_t instance, parseIndex(Sort::CoreInstance));
     WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
-    WCR_ASSIGN_OR_RETURN(auto t, target(true));
+    WCR_ASSIGN_OR_RETURN(auto t, target());
     WCR_RETURN_IF_ERROR(aliasExport(t.first, instance, name, t.second, true, true).status());
   } else if (c_.takeKeyword("outer")) {
     // The sort comes last but decides the index space: read it first.
@@ -727,7 +735,7 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
     c_.next();
     if (!peekIndex()) return errorAt(c_.peek(), "expected an index");
     const Token& indexToken = c_.next();
-    WCR_ASSIGN_OR_RETURN(auto t, target(false));
+    WCR_ASSIGN_OR_RETURN(auto t, target());
     size_t end = c_.pos();
     c_.setPos(countPos);
     WCR_ASSIGN_OR_RETURN(uint32_t count, parseOuterCount());

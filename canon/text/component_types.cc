@@ -300,7 +300,6 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseDefValType(std::stri
   } else {
     return errorAt(open, absl::StrFormat("unknown type constructor `%s`", k));
   }
-  (void)open;
   WCR_RETURN_IF_ERROR(c_.expectRParen());
   leave();
   return std::move(w.out());
@@ -378,7 +377,6 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseInstanceType() {
 absl::Status ComponentBuilder::parseTypeDecls(bool component) {
   while (!c_.atRParen()) {
     forgetOuterAliases();
-    const Token& open = c_.peek();
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
     WCR_RETURN_IF_ERROR(enter());
     const Token& kw = c_.peek();
@@ -400,7 +398,6 @@ absl::Status ComponentBuilder::parseTypeDecls(bool component) {
     } else if (kw.text == "import" && component) {
       WCR_RETURN_IF_ERROR(parseDeclImportExport(true));
     } else {
-      (void)open;
       return errorAt(kw, component ? "expected a component type declarator"
                                    : "expected an instance type declarator");
     }
@@ -422,7 +419,6 @@ absl::Status ComponentBuilder::parseDeclImportExport(bool isImport) {
 // `(func $id? <type use>)`, `(component $id? ...)`, `(instance $id? ...)`, `(core module $id?
 // ...)`, `(value $id? ...)`, `(type $id? (eq i) | (sub resource))`.
 absl::Status ComponentBuilder::writeExternType(CodeWriter& w, bool bindIds) {
-  const Token& open = c_.peek();
   WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
   WCR_RETURN_IF_ERROR(enter());
   bool core = c_.takeKeyword("core");
@@ -512,7 +508,6 @@ absl::Status ComponentBuilder::writeExternType(CodeWriter& w, bool bindIds) {
   } else {
     return errorAt(kw, "expected an extern type");
   }
-  (void)open;
   leave();
   if (bindIds) WCR_RETURN_IF_ERROR(define(sort, id).status());
   return absl::OkStatus();
@@ -643,9 +638,7 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseModuleType() {
       scope().decls.add(0x00, item.out());
     } else if (kw.text == "type") {
       const Token* tid = c_.is(TokenKind::Id) ? &c_.next() : nullptr;
-      size_t start = c_.pos();
       WCR_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, parseCoreDefType());
-      (void)start;
       WCR_RETURN_IF_ERROR(c_.expectRParen());
       std::string key(bytes.begin(), bytes.end());
       WCR_ASSIGN_OR_RETURN(uint32_t index, emitCoreType(std::move(bytes), tid));

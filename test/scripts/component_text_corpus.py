@@ -100,7 +100,12 @@ def component_forms(path):
                 break  # only the first form of an assertion is a component
         for sub, should_parse in candidates:
             w = words_after_paren(sub, 3)
-            if len(w) > 1 and w[1] in ('quote', 'binary', 'instance'):
+            if len(w) > 1 and w[1] == 'quote':
+                # `(component quote "...")`: the strings are the component's definitions.
+                out.append((f"{path}:{line}", '(component ' + quoted_text(sub) + '\n)',
+                            should_parse))
+                continue
+            if len(w) > 1 and w[1] in ('binary', 'instance'):
                 continue
             if len(w) > 1 and w[1] == 'definition':
                 sub = sub.replace('definition', '', 1)
@@ -108,6 +113,40 @@ def component_forms(path):
                 continue
             out.append((f"{path}:{line}", sub, should_parse))
     return out
+
+
+def quoted_text(form):
+    """The concatenated, unescaped strings of a `(component quote "..." ...)` form."""
+    out, i = [], 0
+    while i < len(form):
+        if form[i] != '"':
+            i += 1
+            continue
+        i += 1
+        buf = bytearray()
+        while form[i] != '"':
+            c = form[i]
+            if c != '\\':
+                buf += c.encode('utf-8')
+                i += 1
+                continue
+            e = form[i + 1]
+            if e in 'nt':
+                buf += b'\n' if e == 'n' else b'\t'
+                i += 2
+            elif e in '\\\'"':
+                buf += e.encode()
+                i += 2
+            elif e == 'u':
+                j = form.index('}', i)
+                buf += chr(int(form[i + 3:j], 16)).encode('utf-8')
+                i = j + 1
+            else:
+                buf.append(int(form[i + 1:i + 3], 16))
+                i += 3
+        out.append(buf.decode('utf-8', errors='replace'))
+        i += 1
+    return ' '.join(out)
 
 
 # ---- binary helpers ----
