@@ -853,10 +853,12 @@ absl::Status ComponentBuilder::parseStart() {
 }
 
 absl::Status ComponentBuilder::parseCustom() {
-  // `(@custom "name" (before|after <section>)? "data"*)`; placement is not modelled: the
-  // section is written where it appears.
+  // `(@custom "name" "data"*)`, written where it appears. Components have no placement
+  // clause (`(before first)` is for core modules; wasm-tools rejects it here too).
   WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
-  if (c_.is(TokenKind::LParen)) WCR_RETURN_IF_ERROR(c_.skipSexpr());
+  if (!c_.is(TokenKind::String) && !c_.atRParen()) {
+    return errorAt(c_.peek(), "expected a string");
+  }
   CodeWriter w;
   w.name(name);
   while (c_.is(TokenKind::String)) {

@@ -109,6 +109,13 @@ TEST_CASE("automatic outer aliases", "[canon][text]") {
   CHECK(inner.find("06050103020100") != std::string::npos);
 }
 
+TEST_CASE("custom sections and annotations", "[canon][text]") {
+  CHECK(encode(R"((component (type u8) (@custom "hello" "world") (@unknown x) (type u16)))") ==
+        "0061736d0d0001000702017d000b0568656c6c6f776f726c640702017b");
+  CHECK(error(R"((component (@custom "hello" (before first) "world")))") ==
+        "1:29: expected a string");
+}
+
 TEST_CASE("errors carry line and column", "[canon][text]") {
   CHECK(error("(component\n  (import \"f\" (func (param \"x\" $nope))))") ==
         "2:32: unknown type $nope");
