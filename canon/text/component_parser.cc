@@ -17,8 +17,9 @@ namespace {
 
 const char* sortDescription(Sort s) {
   static const char* kNames[kSortCount] = {
-      "core func", "core table", "core memory", "core global", "core tag",  "core type",
-      "core module", "core instance", "func", "value", "type", "component", "instance"};
+      "core func", "core table",  "core memory",   "core global", "core tag",
+      "core type", "core module", "core instance", "func",        "value",
+      "type",      "component",   "instance"};
   return kNames[static_cast<size_t>(s)];
 }
 
@@ -93,8 +94,8 @@ std::unique_ptr<ComponentBuilder::Scope> ComponentBuilder::closeScope() {
 
 std::string ComponentBuilder::idName(const Token& t) {
   if (t.text.size() > 1 && t.text[1] == '"') {
-    auto s = jit::text::decodeString(Token{TokenKind::String, t.text.substr(1), t.line, t.column,
-                                           t.offset + 1});
+    auto s = jit::text::decodeString(
+        Token{TokenKind::String, t.text.substr(1), t.line, t.column, t.offset + 1});
     if (s.ok()) return *s;
   }
   return std::string(t.text.substr(1));
@@ -112,8 +113,8 @@ absl::StatusOr<uint32_t> ComponentBuilder::define(Sort sort, const Token* id, bo
   if (id) {
     std::string name = idName(*id);
     if (!s.names[k].emplace(name, index).second) {
-      return errorAt(*id, absl::StrFormat("duplicate %s identifier %s", sortDescription(sort),
-                                          id->text));
+      return errorAt(
+          *id, absl::StrFormat("duplicate %s identifier %s", sortDescription(sort), id->text));
     }
     if (named && s.kind == ScopeKind::Component) s.nameMap.sorts[k].emplace_back(index, name);
   }
@@ -146,15 +147,15 @@ absl::Status ComponentBuilder::flushAppendedExports() {
 
 bool ComponentBuilder::peekIndex() const {
   const Token& t = c_.peek();
-  return t.kind == TokenKind::Id ||
-         (t.kind == TokenKind::Number &&
-          jit::text::numberShape(t.text) == jit::text::NumShape::Nat);
+  return t.kind == TokenKind::Id || (t.kind == TokenKind::Number &&
+                                     jit::text::numberShape(t.text) == jit::text::NumShape::Nat);
 }
 
 absl::StatusOr<uint32_t> ComponentBuilder::parseU32() {
   const Token& t = c_.peek();
   uint64_t v = 0;
-  if (t.kind != TokenKind::Number || jit::text::parseNat(t.text, v) == jit::text::NumStatus::Malformed) {
+  if (t.kind != TokenKind::Number ||
+      jit::text::parseNat(t.text, v) == jit::text::NumStatus::Malformed) {
     return errorAt(t, "expected a u32");
   }
   if (jit::text::parseNat(t.text, v) != jit::text::NumStatus::Ok || v > UINT32_MAX) {
@@ -197,8 +198,8 @@ absl::StatusOr<uint32_t> ComponentBuilder::resolveId(Sort sort, const Token& t) 
     if (!found) continue;
     if (sort != Sort::CoreModule && sort != Sort::CoreType && sort != Sort::Type &&
         sort != Sort::Component) {
-      return errorAt(t, absl::StrFormat("outer item `%s` is not a module, type, or component",
-                                        t.text));
+      return errorAt(
+          t, absl::StrFormat("outer item `%s` is not a module, type, or component", t.text));
     }
     // Reached through an outer alias inserted into the current scope.
     CodeWriter w;
@@ -249,20 +250,33 @@ absl::StatusOr<Sort> ComponentBuilder::parseSort(bool core) {
   std::string_view k = kw.text;
   std::optional<Sort> s;
   if (hasCore || core) {
-    if (k == "func") s = Sort::CoreFunc;
-    else if (k == "table") s = Sort::CoreTable;
-    else if (k == "memory") s = Sort::CoreMemory;
-    else if (k == "global") s = Sort::CoreGlobal;
-    else if (k == "tag") s = Sort::CoreTag;
-    else if (k == "type") s = Sort::CoreType;
-    else if (k == "module") s = Sort::CoreModule;
-    else if (k == "instance") s = Sort::CoreInstance;
+    if (k == "func")
+      s = Sort::CoreFunc;
+    else if (k == "table")
+      s = Sort::CoreTable;
+    else if (k == "memory")
+      s = Sort::CoreMemory;
+    else if (k == "global")
+      s = Sort::CoreGlobal;
+    else if (k == "tag")
+      s = Sort::CoreTag;
+    else if (k == "type")
+      s = Sort::CoreType;
+    else if (k == "module")
+      s = Sort::CoreModule;
+    else if (k == "instance")
+      s = Sort::CoreInstance;
   } else {
-    if (k == "func") s = Sort::Func;
-    else if (k == "value") s = Sort::Value;
-    else if (k == "type") s = Sort::Type;
-    else if (k == "component") s = Sort::Component;
-    else if (k == "instance") s = Sort::Instance;
+    if (k == "func")
+      s = Sort::Func;
+    else if (k == "value")
+      s = Sort::Value;
+    else if (k == "type")
+      s = Sort::Type;
+    else if (k == "component")
+      s = Sort::Component;
+    else if (k == "instance")
+      s = Sort::Instance;
     else if (k == "module" || k == "table" || k == "memory" || k == "global" || k == "tag") {
       return errorAt(t, absl::StrFormat("the `core` keyword is required in this reference: "
                                         "`(%s ...)` should be written `(core %s ...)`",
@@ -324,10 +338,14 @@ absl::StatusOr<ExportName> ComponentBuilder::parseExternName() {
   WCR_ASSIGN_OR_RETURN(n.name, c_.expectName());
   while (c_.is(TokenKind::LParen)) {
     uint8_t kind;
-    if (c_.isKeyword("implements", 1)) kind = 0x00;
-    else if (c_.isKeyword("versionsuffix", 1)) kind = 0x01;
-    else if (c_.isKeyword("external-id", 1)) kind = 0x02;
-    else break;
+    if (c_.isKeyword("implements", 1))
+      kind = 0x00;
+    else if (c_.isKeyword("versionsuffix", 1))
+      kind = 0x01;
+    else if (c_.isKeyword("external-id", 1))
+      kind = 0x02;
+    else
+      break;
     const Token& attribute = c_.peek(1);
     for (const auto& a : n.attributes) {
       if (a.first == kind) {
@@ -394,15 +412,24 @@ absl::Status ComponentBuilder::parseField() {
   absl::Status st;
   if (k == "core") {
     const Token& k2 = c_.next();
-    if (k2.text == "module") st = parseCoreModule(open);
-    else if (k2.text == "instance") st = parseCoreInstance();
-    else if (k2.text == "type") st = parseCoreTypeField();
-    else if (k2.text == "func") st = parseCoreFunc();
-    else if (k2.text == "table") st = parseItemWithSort(Sort::CoreTable);
-    else if (k2.text == "memory") st = parseItemWithSort(Sort::CoreMemory);
-    else if (k2.text == "global") st = parseItemWithSort(Sort::CoreGlobal);
-    else if (k2.text == "tag") st = parseItemWithSort(Sort::CoreTag);
-    else return errorAt(k2, "unexpected token: expected a core definition");
+    if (k2.text == "module")
+      st = parseCoreModule(open);
+    else if (k2.text == "instance")
+      st = parseCoreInstance();
+    else if (k2.text == "type")
+      st = parseCoreTypeField();
+    else if (k2.text == "func")
+      st = parseCoreFunc();
+    else if (k2.text == "table")
+      st = parseItemWithSort(Sort::CoreTable);
+    else if (k2.text == "memory")
+      st = parseItemWithSort(Sort::CoreMemory);
+    else if (k2.text == "global")
+      st = parseItemWithSort(Sort::CoreGlobal);
+    else if (k2.text == "tag")
+      st = parseItemWithSort(Sort::CoreTag);
+    else
+      return errorAt(k2, "unexpected token: expected a core definition");
   } else if (k == "component") {
     st = parseNestedComponent();
   } else if (k == "instance") {
@@ -473,8 +500,10 @@ absl::StatusOr<uint32_t> ComponentBuilder::emitInlineInstance(bool core) {
       writeExternName(items, name);
     }
     WCR_ASSIGN_OR_RETURN(auto ref, parseSortRef());
-    if (core) items.u8(coreSortByte(ref.first));
-    else writeSort(items, ref.first);
+    if (core)
+      items.u8(coreSortByte(ref.first));
+    else
+      writeSort(items, ref.first);
     items.u32(ref.second);
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     ++count;
@@ -674,7 +703,8 @@ bool ComponentBuilder::atAliasSugar() const {
   const std::vector<Token>& toks = c_.tokens();
   int depth = 0;
   for (size_t i = c_.pos(); i < toks.size(); ++i) {
-    if (toks[i].kind == TokenKind::LParen) ++depth;
+    if (toks[i].kind == TokenKind::LParen)
+      ++depth;
     else if (toks[i].kind == TokenKind::RParen && --depth == 0) {
       return toks[i - 1].kind != TokenKind::RParen;
     } else if (toks[i].kind == TokenKind::Eof) {
@@ -754,8 +784,8 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
       } else if (!havePrevious_) {
         unresolved_ = true;
       } else {
-        return errorAt(indexToken, absl::StrFormat("unknown %s %s", sortDescription(t.first),
-                                                   indexToken.text));
+        return errorAt(indexToken,
+                       absl::StrFormat("unknown %s %s", sortDescription(t.first), indexToken.text));
       }
       c_.next();
     } else {

@@ -38,9 +38,12 @@ int parseScriptFile(const char* path) {
   for (const Command& c : script->commands) {
     ++kinds[static_cast<int>(c.kind)];
     if (c.module) {
-      if (c.module->kind != ScriptModule::Kind::Component) ++coreModules;
-      else if (c.module->componentQuote) ++quoted;
-      else ++components;
+      if (c.module->kind != ScriptModule::Kind::Component)
+        ++coreModules;
+      else if (c.module->componentQuote)
+        ++quoted;
+      else
+        ++components;
       if (c.module->componentQuote) {
         // A quoted component must at least be readable; whether it parses is the assertion's.
         (void)wcr::canon::text::parseQuotedComponent(c.module->quote);
@@ -51,9 +54,10 @@ int parseScriptFile(const char* path) {
     }
     for (const auto& r : c.expected) componentValues += r.value.extension != nullptr;
   }
-  std::printf("%s: %zu commands, %zu components, %zu quoted components, %zu core modules, "
-              "%zu component values\n",
-              path, script->commands.size(), components, quoted, coreModules, componentValues);
+  std::printf(
+      "%s: %zu commands, %zu components, %zu quoted components, %zu core modules, "
+      "%zu component values\n",
+      path, script->commands.size(), components, quoted, coreModules, componentValues);
   return 0;
 }
 
