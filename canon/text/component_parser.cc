@@ -367,7 +367,9 @@ absl::StatusOr<ComponentBuilder::Binding> ComponentBuilder::parseBinding() {
     // `(export "name" attribute*)` without an item: an inline export.
     size_t save = c_.pos();
     c_.setPos(c_.pos() + 2);
-    WCR_ASSIGN_OR_RETURN(ExportName n, parseExternName());
+    // Without attributes: wasm-tools reads `(export "n" (versionsuffix ...))` as a definition.
+    ExportName n;
+    WCR_ASSIGN_OR_RETURN(n.name, c_.expectName());
     if (!c_.atRParen()) {
       c_.setPos(save);
       break;

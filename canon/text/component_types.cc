@@ -496,7 +496,7 @@ absl::Status ComponentBuilder::writeExternType(CodeWriter& w, bool bindIds) {
       w.u32(v);
       WCR_RETURN_IF_ERROR(c_.expectRParen());
     } else {
-      w.u8(0x01);
+      // wasm-tools writes the value type without the `0x01` bound tag of Binary.md.
       WCR_RETURN_IF_ERROR(writeValType(w));
     }
     WCR_RETURN_IF_ERROR(c_.expectRParen());

@@ -2,8 +2,9 @@
 """Differential test of canon/text against wasm-tools (through `jco parse`).
 
 Every `(component ...)` form of the Component Model suite's .wast files (top-level, and inside
-assert_* directives; `quote` and `binary` forms are skipped, `definition` is dropped) is written
-to a .wat file. `jco parse` (wasm-tools compiled to JS) and our test/tools/component_parse encode
+assert_* directives; `binary` forms are skipped, `definition` is dropped, the text of `quote`
+forms is wrapped in `(component ...)`) is written to a .wat file, and so is every .wat file of
+the --extra directories (test/components/text: forms the suite does not cover). `jco parse` (wasm-tools compiled to JS) and our test/tools/component_parse encode
 it; the two binaries must be identical. Where they differ, they are compared again with every
 custom section removed at every nesting level (name sections are custom sections).
 
@@ -269,6 +270,9 @@ def main():
     ap.add_argument('--work-dir', required=True)
     ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--async', dest='with_async', action='store_true', help='also async/')
+    ap.add_argument('--extra', action='append', default=[],
+                    help='a directory of our own .wat files (one component each; those under '
+                         'a `malformed` folder must be rejected)')
     ap.add_argument('--allow-name-diffs', action='store_true',
                     help='forms identical only after stripping custom sections pass')
     ap.add_argument('--verbose', '-v', action='store_true')
@@ -287,6 +291,13 @@ def main():
         for name in sorted(os.listdir(folder)):
             if name.endswith('.wast'):
                 cases += component_forms(os.path.join(folder, name))
+    for extra in args.extra:
+        for root, _, names in sorted(os.walk(extra)):
+            for name in sorted(names):
+                if name.endswith('.wat'):
+                    path = os.path.join(root, name)
+                    cases.append((path, open(path, encoding='utf-8').read(),
+                                  os.path.basename(root) != 'malformed'))
     work = args.work_dir
     os.makedirs(os.path.join(work, 'cache'), exist_ok=True)
 
