@@ -125,6 +125,7 @@ class ComponentBuilder {
   absl::StatusOr<uint32_t> emitInlineInstance(bool core);
   void emitAlias(std::vector<uint8_t> bytes);
   bool atAliasSugar() const;
+  bool atInlineImport() const;
   // `alias export` / `alias core export` of `name` from `instance`.
   absl::StatusOr<uint32_t> aliasExport(Sort sort, uint32_t instance, const std::string& name,
                                        const Token* id, bool named, bool coreExport);

@@ -466,6 +466,30 @@ absl::Status ComponentBuilder::parseCoreModule(const Token& open) {
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return bindExports(Sort::CoreModule, lastDefined_, b);
   }
+  if (atInlineImport()) {
+    // `(core module $id? (import "name") <module type declarators>)`: an import.
+    c_.setPos(c_.pos() + 2);
+    WCR_ASSIGN_OR_RETURN(ExportName name, parseExternName());
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    uint32_t type = 0;
+    if (c_.isParenKeyword("type") && c_.is(TokenKind::RParen, 3)) {
+      c_.setPos(c_.pos() + 2);
+      WCR_ASSIGN_OR_RETURN(type, parseIndex(Sort::CoreType));
+      WCR_RETURN_IF_ERROR(c_.expectRParen());
+      WCR_RETURN_IF_ERROR(c_.expectRParen());
+    } else {
+      WCR_ASSIGN_OR_RETURN(std::vector<uint8_t> t, parseModuleType());
+      WCR_ASSIGN_OR_RETURN(type, emitCoreType(std::move(t), nullptr));
+    }
+    CodeWriter w;
+    writeExternName(w, name);
+    w.u8(0x00);
+    w.u8(0x11);
+    w.u32(type);
+    scope().sections.addItem(kImportSection, w.out());
+    WCR_ASSIGN_OR_RETURN(uint32_t index, define(Sort::CoreModule, b.id));
+    return bindExports(Sort::CoreModule, index, b);
+  }
   std::vector<uint8_t> bytes;
   if (c_.takeKeyword("binary")) {
     while (!c_.atRParen()) {
@@ -592,7 +616,7 @@ absl::Status ComponentBuilder::parseInstance() {
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return bindExports(Sort::Instance, lastDefined_, b);
   }
-  if (c_.isParenKeyword("import")) {
+  if (atInlineImport()) {
     // `(instance $id? (import "name") <instance type>)`: an import.
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(ExportName name, parseExternName());
@@ -681,6 +705,29 @@ absl::Status ComponentBuilder::parseNestedComponent() {
   if (scope().kind != ScopeKind::Component) {
     return errorAt(c_.peek(), "a component definition outside a component");
   }
+  if (atInlineImport()) {
+    // `(component $id? (import "name") <component type declarators>)`: an import.
+    c_.setPos(c_.pos() + 2);
+    WCR_ASSIGN_OR_RETURN(ExportName name, parseExternName());
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    uint32_t type = 0;
+    if (c_.isParenKeyword("type") && c_.is(TokenKind::RParen, 3)) {
+      c_.setPos(c_.pos() + 2);
+      WCR_ASSIGN_OR_RETURN(type, parseIndex(Sort::Type));
+      WCR_RETURN_IF_ERROR(c_.expectRParen());
+      WCR_RETURN_IF_ERROR(c_.expectRParen());
+    } else {
+      WCR_ASSIGN_OR_RETURN(std::vector<uint8_t> t, parseComponentType());
+      WCR_ASSIGN_OR_RETURN(type, emitType(std::move(t), nullptr, false));
+    }
+    CodeWriter w;
+    writeExternName(w, name);
+    w.u8(0x04);
+    w.u32(type);
+    scope().sections.addItem(kImportSection, w.out());
+    WCR_ASSIGN_OR_RETURN(uint32_t index, define(Sort::Component, b.id));
+    return bindExports(Sort::Component, index, b);
+  }
   openScope(ScopeKind::Component, b.id);
   if (b.id) {
     scope().nameMap.hasComponentName = true;
@@ -696,6 +743,12 @@ absl::Status ComponentBuilder::parseNestedComponent() {
   scope().sections.addRaw(kComponentSection, bytes);
   WCR_ASSIGN_OR_RETURN(uint32_t index, define(Sort::Component, b.id));
   return bindExports(Sort::Component, index, b);
+}
+
+bool ComponentBuilder::atInlineImport() const {
+  // `(import "name")`, unlike an import definition `(import "name" <extern type>)` that starts
+  // a nested component or a core module's fields.
+  return c_.isParenKeyword("import") && c_.is(TokenKind::String, 2) && c_.is(TokenKind::RParen, 3);
 }
 
 bool ComponentBuilder::atAliasSugar() const {
@@ -880,7 +933,8 @@ absl::Status ComponentBuilder::parseStart() {
   w.u32(static_cast<uint32_t>(results.size()));
   WCR_RETURN_IF_ERROR(c_.expectRParen());
   scope().sections.addRaw(kStartSection, w.out());
-  for (const Token* id : results) WCR_RETURN_IF_ERROR(define(Sort::Value, id).status());
+  // wasm-tools does not name the results in the name section.
+  for (const Token* id : results) WCR_RETURN_IF_ERROR(define(Sort::Value, id, false).status());
   return absl::OkStatus();
 }
 
@@ -925,7 +979,7 @@ absl::Status ComponentBuilder::parseFunc() {
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return bindExports(Sort::Func, lastDefined_, b);
   }
-  if (c_.isParenKeyword("import")) {
+  if (atInlineImport()) {
     // `(func $id? (import "name") <type use>)`: an import.
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(ExportName name, parseExternName());
