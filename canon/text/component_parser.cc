@@ -307,13 +307,28 @@ absl::StatusOr<uint32_t> ComponentBuilder::parseRefBody(Sort sort) {
 absl::StatusOr<uint32_t> ComponentBuilder::parseRef(Sort sort, bool allowBare) {
   if (peekIndex()) {
     if (!allowBare) return errorAt(c_.peek(), "expected `(`");
+    if (c_.is(TokenKind::String, 1)) {
+      // The legacy `(memory $i "name")`, which wasm-tools rejects by default too.
+      std::string_view k = sortKeyword(sort);
+      std::string core = isCoreSort(sort) ? "core " : "";
+      return errorAt(c_.peek(), absl::StrFormat("an export name must be written inside a nested "
+                                                "reference: `(%s%s $i \"name\")`",
+                                                core, k));
+    }
     return parseIndex(sort);
   }
   const Token& open = c_.peek();
   WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
   WCR_RETURN_IF_ERROR(enter());
   // Inside a core instance, core sorts are written without `core`.
+  const Token& sortToken = c_.peek();
   WCR_ASSIGN_OR_RETURN(Sort got, parseSort(inCoreContext_));
+  if (got != sort && isCoreSort(sort) && !isCoreSort(got) && sortToken.text == sortKeyword(sort)) {
+    // The legacy `(realloc (func ...))`.
+    return errorAt(sortToken, absl::StrFormat("the `core` keyword is required in this reference: "
+                                              "`(%s ...)` should be written `(core %s ...)`",
+                                              sortToken.text, sortToken.text));
+  }
   if (got != sort) {
     return errorAt(open, absl::StrFormat("expected a reference to a %s", sortDescription(sort)));
   }

@@ -126,7 +126,12 @@ TEST_CASE("errors carry line and column", "[canon][text]") {
         "1:27: invalid u32 number: constant out of range");
   CHECK(error("(module)").find("expected `(component`") != std::string::npos);
   // Only the strict reference syntax (wasm-tools' default).
-  CHECK(error("(component (core func (canon lower (func 0) (memory 0 \"m\"))))").size() > 0);
+  CHECK(error("(component (core func (canon lower (func 0) (memory 0 \"m\"))))") ==
+        "1:53: an export name must be written inside a nested reference: "
+        "`(core memory $i \"name\")`");
+  CHECK(error("(component (core func (canon lower (func 0) (realloc (func 0)))))") ==
+        "1:55: the `core` keyword is required in this reference: `(func ...)` should be written "
+        "`(core func ...)`");
   CHECK(error("(component (core module $m) (instance (instantiate 0 (with \"x\" (module $m)))))")
             .find("the `core` keyword is required") != std::string::npos);
 }
