@@ -109,12 +109,18 @@ absl::Status ComponentBuilder::writeCanonOpts(CodeWriter& w, uint32_t& count) {
     const Token& t = c_.peek();
     if (t.kind == TokenKind::Keyword) {
       c_.next();
-      if (t.text == "string-encoding=utf8") opts.u8(0x00);
-      else if (t.text == "string-encoding=utf16") opts.u8(0x01);
-      else if (t.text == "string-encoding=latin1+utf16") opts.u8(0x02);
-      else if (t.text == "async") opts.u8(0x06);
-      else if (t.text == "gc") opts.u8(0x09);
-      else return errorAt(t, "unknown string encoding");
+      if (t.text == "string-encoding=utf8")
+        opts.u8(0x00);
+      else if (t.text == "string-encoding=utf16")
+        opts.u8(0x01);
+      else if (t.text == "string-encoding=latin1+utf16")
+        opts.u8(0x02);
+      else if (t.text == "async")
+        opts.u8(0x06);
+      else if (t.text == "gc")
+        opts.u8(0x09);
+      else
+        return errorAt(t, "unknown string encoding");
     } else {
       c_.setPos(c_.pos() + 1);
       std::string_view k = c_.next().text;
@@ -247,7 +253,8 @@ absl::Status ComponentBuilder::parseCanon(const Binding* outer, bool wrappedInFu
       w.u8(b->opcode);
       uint32_t n = 0;
       switch (b->operands) {
-        case Operands::None: break;
+        case Operands::None:
+          break;
         case Operands::Type:
         case Operands::TypeOpts:
         case Operands::TypeAsync: {
@@ -257,9 +264,15 @@ absl::Status ComponentBuilder::parseCanon(const Binding* outer, bool wrappedInFu
           if (b->operands == Operands::TypeAsync) w.u8(c_.takeKeyword("async") ? 0x01 : 0x00);
           break;
         }
-        case Operands::Opts: WCR_RETURN_IF_ERROR(writeCanonOpts(w, n)); break;
-        case Operands::Async: w.u8(c_.takeKeyword("async") ? 0x01 : 0x00); break;
-        case Operands::Cancel: w.u8(c_.takeKeyword("cancellable") ? 0x01 : 0x00); break;
+        case Operands::Opts:
+          WCR_RETURN_IF_ERROR(writeCanonOpts(w, n));
+          break;
+        case Operands::Async:
+          w.u8(c_.takeKeyword("async") ? 0x01 : 0x00);
+          break;
+        case Operands::Cancel:
+          w.u8(c_.takeKeyword("cancellable") ? 0x01 : 0x00);
+          break;
         case Operands::CancelMemory: {
           w.u8(c_.takeKeyword("cancellable") ? 0x01 : 0x00);
           WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));

@@ -102,8 +102,8 @@ class ComponentBuilder {
   absl::StatusOr<uint32_t> parseRefBody(Sort sort);
   // `(func ...)`, `(core module ...)`, ... of an export or `with`: the sort and index.
   absl::StatusOr<std::pair<Sort, uint32_t>> parseSortRef();
-  absl::StatusOr<Sort> parseSort(bool core);  // after `(`: `func`, `core func`, ...
-  absl::StatusOr<Binding> parseBinding();     // `$id? (export "n" ...)*`
+  absl::StatusOr<Sort> parseSort(bool core);     // after `(`: `func`, `core func`, ...
+  absl::StatusOr<Binding> parseBinding();        // `$id? (export "n" ...)*`
   absl::StatusOr<ExportName> parseExternName();  // `"name" attribute*`
 
   // ---- definitions (component_parser.cc) ----
@@ -125,6 +125,7 @@ class ComponentBuilder {
   absl::StatusOr<uint32_t> emitInlineInstance(bool core);
   void emitAlias(std::vector<uint8_t> bytes);
   bool atAliasSugar() const;
+  bool atInlineImport() const;
   // `alias export` / `alias core export` of `name` from `instance`.
   absl::StatusOr<uint32_t> aliasExport(Sort sort, uint32_t instance, const std::string& name,
                                        const Token* id, bool named, bool coreExport);
@@ -167,10 +168,11 @@ class ComponentBuilder {
   std::vector<NameTables> previous_;
   std::vector<NameTables> current_;
   bool havePrevious_ = false;
-  bool unresolved_ = false;  // a `$id` was not found in this pass (first pass only)
+  bool unresolved_ = false;                // a `$id` was not found in this pass (first pass only)
   const Token* pendingScopeId_ = nullptr;  // `$T` of `(type $T (component ...))`
   bool inCoreContext_ = false;
-  uint32_t lastDefined_ = 0;  // the index `define` returned last  // inside `(core instance ...)`: sorts are core without `core`
+  uint32_t lastDefined_ = 0;  // the index `define` returned last  // inside `(core instance ...)`:
+                              // sorts are core without `core`
   // Module type scopes: inline function signatures already declared, to their type index.
   std::vector<absl::flat_hash_map<std::string, uint32_t>> moduleTypeSigs_;
 };

@@ -8,25 +8,44 @@ using jit::wasm::CodeWriter;
 
 uint8_t coreSortByte(Sort s) {
   switch (s) {
-    case Sort::CoreFunc: return 0x00;
-    case Sort::CoreTable: return 0x01;
-    case Sort::CoreMemory: return 0x02;
-    case Sort::CoreGlobal: return 0x03;
-    case Sort::CoreTag: return 0x04;
-    case Sort::CoreType: return 0x10;
-    case Sort::CoreModule: return 0x11;
-    case Sort::CoreInstance: return 0x12;
-    default: return 0xff;
+    case Sort::CoreFunc:
+      return 0x00;
+    case Sort::CoreTable:
+      return 0x01;
+    case Sort::CoreMemory:
+      return 0x02;
+    case Sort::CoreGlobal:
+      return 0x03;
+    case Sort::CoreTag:
+      return 0x04;
+    case Sort::CoreType:
+      return 0x10;
+    case Sort::CoreModule:
+      return 0x11;
+    case Sort::CoreInstance:
+      return 0x12;
+    default:
+      return 0xff;
   }
 }
 
 void writeSort(CodeWriter& w, Sort s) {
   switch (s) {
-    case Sort::Func: w.u8(0x01); return;
-    case Sort::Value: w.u8(0x02); return;
-    case Sort::Type: w.u8(0x03); return;
-    case Sort::Component: w.u8(0x04); return;
-    case Sort::Instance: w.u8(0x05); return;
+    case Sort::Func:
+      w.u8(0x01);
+      return;
+    case Sort::Value:
+      w.u8(0x02);
+      return;
+    case Sort::Type:
+      w.u8(0x03);
+      return;
+    case Sort::Component:
+      w.u8(0x04);
+      return;
+    case Sort::Instance:
+      w.u8(0x05);
+      return;
     default:
       w.u8(0x00);
       w.u8(coreSortByte(s));
@@ -35,8 +54,8 @@ void writeSort(CodeWriter& w, Sort s) {
 
 std::string_view sortKeyword(Sort s) {
   static constexpr std::string_view kNames[kSortCount] = {
-      "func", "table", "memory", "global",    "tag",      "type",    "module",
-      "instance", "func", "value", "type", "component", "instance"};
+      "func",     "table", "memory", "global", "tag",       "type",    "module",
+      "instance", "func",  "value",  "type",   "component", "instance"};
   return kNames[static_cast<size_t>(s)];
 }
 

@@ -33,7 +33,9 @@ enum class Sort : uint8_t {
 };
 inline constexpr size_t kSortCount = 13;
 
-inline bool isCoreSort(Sort s) { return static_cast<uint8_t>(s) <= static_cast<uint8_t>(Sort::CoreInstance); }
+inline bool isCoreSort(Sort s) {
+  return static_cast<uint8_t>(s) <= static_cast<uint8_t>(Sort::CoreInstance);
+}
 // core:sort byte (0x00 func ... 0x10 type, 0x11 module, 0x12 instance).
 uint8_t coreSortByte(Sort s);
 // sort: `0x00 core:sort` for core sorts, else 0x01 func ... 0x05 instance.

@@ -17,8 +17,9 @@ namespace {
 
 const char* sortDescription(Sort s) {
   static const char* kNames[kSortCount] = {
-      "core func", "core table", "core memory", "core global", "core tag",  "core type",
-      "core module", "core instance", "func", "value", "type", "component", "instance"};
+      "core func", "core table",  "core memory",   "core global", "core tag",
+      "core type", "core module", "core instance", "func",        "value",
+      "type",      "component",   "instance"};
   return kNames[static_cast<size_t>(s)];
 }
 
@@ -93,8 +94,8 @@ std::unique_ptr<ComponentBuilder::Scope> ComponentBuilder::closeScope() {
 
 std::string ComponentBuilder::idName(const Token& t) {
   if (t.text.size() > 1 && t.text[1] == '"') {
-    auto s = jit::text::decodeString(Token{TokenKind::String, t.text.substr(1), t.line, t.column,
-                                           t.offset + 1});
+    auto s = jit::text::decodeString(
+        Token{TokenKind::String, t.text.substr(1), t.line, t.column, t.offset + 1});
     if (s.ok()) return *s;
   }
   return std::string(t.text.substr(1));
@@ -112,8 +113,8 @@ absl::StatusOr<uint32_t> ComponentBuilder::define(Sort sort, const Token* id, bo
   if (id) {
     std::string name = idName(*id);
     if (!s.names[k].emplace(name, index).second) {
-      return errorAt(*id, absl::StrFormat("duplicate %s identifier %s", sortDescription(sort),
-                                          id->text));
+      return errorAt(
+          *id, absl::StrFormat("duplicate %s identifier %s", sortDescription(sort), id->text));
     }
     if (named && s.kind == ScopeKind::Component) s.nameMap.sorts[k].emplace_back(index, name);
   }
@@ -146,15 +147,15 @@ absl::Status ComponentBuilder::flushAppendedExports() {
 
 bool ComponentBuilder::peekIndex() const {
   const Token& t = c_.peek();
-  return t.kind == TokenKind::Id ||
-         (t.kind == TokenKind::Number &&
-          jit::text::numberShape(t.text) == jit::text::NumShape::Nat);
+  return t.kind == TokenKind::Id || (t.kind == TokenKind::Number &&
+                                     jit::text::numberShape(t.text) == jit::text::NumShape::Nat);
 }
 
 absl::StatusOr<uint32_t> ComponentBuilder::parseU32() {
   const Token& t = c_.peek();
   uint64_t v = 0;
-  if (t.kind != TokenKind::Number || jit::text::parseNat(t.text, v) == jit::text::NumStatus::Malformed) {
+  if (t.kind != TokenKind::Number ||
+      jit::text::parseNat(t.text, v) == jit::text::NumStatus::Malformed) {
     return errorAt(t, "expected a u32");
   }
   if (jit::text::parseNat(t.text, v) != jit::text::NumStatus::Ok || v > UINT32_MAX) {
@@ -195,6 +196,11 @@ absl::StatusOr<uint32_t> ComponentBuilder::resolveId(Sort sort, const Token& t) 
     Scope& outer = *scopes_[scopes_.size() - 1 - d];
     std::optional<uint32_t> found = lookup(outer);
     if (!found) continue;
+    if (sort != Sort::CoreModule && sort != Sort::CoreType && sort != Sort::Type &&
+        sort != Sort::Component) {
+      return errorAt(
+          t, absl::StrFormat("outer item `%s` is not a module, type, or component", t.text));
+    }
     // Reached through an outer alias inserted into the current scope.
     CodeWriter w;
     if (scope().kind == ScopeKind::ModuleType) {
@@ -244,20 +250,33 @@ absl::StatusOr<Sort> ComponentBuilder::parseSort(bool core) {
   std::string_view k = kw.text;
   std::optional<Sort> s;
   if (hasCore || core) {
-    if (k == "func") s = Sort::CoreFunc;
-    else if (k == "table") s = Sort::CoreTable;
-    else if (k == "memory") s = Sort::CoreMemory;
-    else if (k == "global") s = Sort::CoreGlobal;
-    else if (k == "tag") s = Sort::CoreTag;
-    else if (k == "type") s = Sort::CoreType;
-    else if (k == "module") s = Sort::CoreModule;
-    else if (k == "instance") s = Sort::CoreInstance;
+    if (k == "func")
+      s = Sort::CoreFunc;
+    else if (k == "table")
+      s = Sort::CoreTable;
+    else if (k == "memory")
+      s = Sort::CoreMemory;
+    else if (k == "global")
+      s = Sort::CoreGlobal;
+    else if (k == "tag")
+      s = Sort::CoreTag;
+    else if (k == "type")
+      s = Sort::CoreType;
+    else if (k == "module")
+      s = Sort::CoreModule;
+    else if (k == "instance")
+      s = Sort::CoreInstance;
   } else {
-    if (k == "func") s = Sort::Func;
-    else if (k == "value") s = Sort::Value;
-    else if (k == "type") s = Sort::Type;
-    else if (k == "component") s = Sort::Component;
-    else if (k == "instance") s = Sort::Instance;
+    if (k == "func")
+      s = Sort::Func;
+    else if (k == "value")
+      s = Sort::Value;
+    else if (k == "type")
+      s = Sort::Type;
+    else if (k == "component")
+      s = Sort::Component;
+    else if (k == "instance")
+      s = Sort::Instance;
     else if (k == "module" || k == "table" || k == "memory" || k == "global" || k == "tag") {
       return errorAt(t, absl::StrFormat("the `core` keyword is required in this reference: "
                                         "`(%s ...)` should be written `(core %s ...)`",
@@ -288,13 +307,28 @@ absl::StatusOr<uint32_t> ComponentBuilder::parseRefBody(Sort sort) {
 absl::StatusOr<uint32_t> ComponentBuilder::parseRef(Sort sort, bool allowBare) {
   if (peekIndex()) {
     if (!allowBare) return errorAt(c_.peek(), "expected `(`");
+    if (c_.is(TokenKind::String, 1)) {
+      // The legacy `(memory $i "name")`, which wasm-tools rejects by default too.
+      std::string_view k = sortKeyword(sort);
+      std::string core = isCoreSort(sort) ? "core " : "";
+      return errorAt(c_.peek(), absl::StrFormat("an export name must be written inside a nested "
+                                                "reference: `(%s%s $i \"name\")`",
+                                                core, k));
+    }
     return parseIndex(sort);
   }
   const Token& open = c_.peek();
   WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
   WCR_RETURN_IF_ERROR(enter());
   // Inside a core instance, core sorts are written without `core`.
+  const Token& sortToken = c_.peek();
   WCR_ASSIGN_OR_RETURN(Sort got, parseSort(inCoreContext_));
+  if (got != sort && isCoreSort(sort) && !isCoreSort(got) && sortToken.text == sortKeyword(sort)) {
+    // The legacy `(realloc (func ...))`.
+    return errorAt(sortToken, absl::StrFormat("the `core` keyword is required in this reference: "
+                                              "`(%s ...)` should be written `(core %s ...)`",
+                                              sortToken.text, sortToken.text));
+  }
   if (got != sort) {
     return errorAt(open, absl::StrFormat("expected a reference to a %s", sortDescription(sort)));
   }
@@ -319,10 +353,20 @@ absl::StatusOr<ExportName> ComponentBuilder::parseExternName() {
   WCR_ASSIGN_OR_RETURN(n.name, c_.expectName());
   while (c_.is(TokenKind::LParen)) {
     uint8_t kind;
-    if (c_.isKeyword("implements", 1)) kind = 0x00;
-    else if (c_.isKeyword("versionsuffix", 1)) kind = 0x01;
-    else if (c_.isKeyword("external-id", 1)) kind = 0x02;
-    else break;
+    if (c_.isKeyword("implements", 1))
+      kind = 0x00;
+    else if (c_.isKeyword("versionsuffix", 1))
+      kind = 0x01;
+    else if (c_.isKeyword("external-id", 1))
+      kind = 0x02;
+    else
+      break;
+    const Token& attribute = c_.peek(1);
+    for (const auto& a : n.attributes) {
+      if (a.first == kind) {
+        return errorAt(attribute, absl::StrFormat("duplicate `%s` attribute", attribute.text));
+      }
+    }
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(std::string value, c_.expectName());
     WCR_RETURN_IF_ERROR(c_.expectRParen());
@@ -338,7 +382,9 @@ absl::StatusOr<ComponentBuilder::Binding> ComponentBuilder::parseBinding() {
     // `(export "name" attribute*)` without an item: an inline export.
     size_t save = c_.pos();
     c_.setPos(c_.pos() + 2);
-    WCR_ASSIGN_OR_RETURN(ExportName n, parseExternName());
+    // Without attributes: wasm-tools reads `(export "n" (versionsuffix ...))` as a definition.
+    ExportName n;
+    WCR_ASSIGN_OR_RETURN(n.name, c_.expectName());
     if (!c_.atRParen()) {
       c_.setPos(save);
       break;
@@ -383,15 +429,24 @@ absl::Status ComponentBuilder::parseField() {
   absl::Status st;
   if (k == "core") {
     const Token& k2 = c_.next();
-    if (k2.text == "module") st = parseCoreModule(open);
-    else if (k2.text == "instance") st = parseCoreInstance();
-    else if (k2.text == "type") st = parseCoreTypeField();
-    else if (k2.text == "func") st = parseCoreFunc();
-    else if (k2.text == "table") st = parseItemWithSort(Sort::CoreTable);
-    else if (k2.text == "memory") st = parseItemWithSort(Sort::CoreMemory);
-    else if (k2.text == "global") st = parseItemWithSort(Sort::CoreGlobal);
-    else if (k2.text == "tag") st = parseItemWithSort(Sort::CoreTag);
-    else return errorAt(k2, "unexpected token: expected a core definition");
+    if (k2.text == "module")
+      st = parseCoreModule(open);
+    else if (k2.text == "instance")
+      st = parseCoreInstance();
+    else if (k2.text == "type")
+      st = parseCoreTypeField();
+    else if (k2.text == "func")
+      st = parseCoreFunc();
+    else if (k2.text == "table")
+      st = parseItemWithSort(Sort::CoreTable);
+    else if (k2.text == "memory")
+      st = parseItemWithSort(Sort::CoreMemory);
+    else if (k2.text == "global")
+      st = parseItemWithSort(Sort::CoreGlobal);
+    else if (k2.text == "tag")
+      st = parseItemWithSort(Sort::CoreTag);
+    else
+      return errorAt(k2, "unexpected token: expected a core definition");
   } else if (k == "component") {
     st = parseNestedComponent();
   } else if (k == "instance") {
@@ -425,6 +480,30 @@ absl::Status ComponentBuilder::parseCoreModule(const Token& open) {
     WCR_RETURN_IF_ERROR(parseAlias(b.id, Sort::CoreModule));
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return bindExports(Sort::CoreModule, lastDefined_, b);
+  }
+  if (atInlineImport()) {
+    // `(core module $id? (import "name") <module type declarators>)`: an import.
+    c_.setPos(c_.pos() + 2);
+    WCR_ASSIGN_OR_RETURN(ExportName name, parseExternName());
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    uint32_t type = 0;
+    if (c_.isParenKeyword("type") && c_.is(TokenKind::RParen, 3)) {
+      c_.setPos(c_.pos() + 2);
+      WCR_ASSIGN_OR_RETURN(type, parseIndex(Sort::CoreType));
+      WCR_RETURN_IF_ERROR(c_.expectRParen());
+      WCR_RETURN_IF_ERROR(c_.expectRParen());
+    } else {
+      WCR_ASSIGN_OR_RETURN(std::vector<uint8_t> t, parseModuleType());
+      WCR_ASSIGN_OR_RETURN(type, emitCoreType(std::move(t), nullptr));
+    }
+    CodeWriter w;
+    writeExternName(w, name);
+    w.u8(0x00);
+    w.u8(0x11);
+    w.u32(type);
+    scope().sections.addItem(kImportSection, w.out());
+    WCR_ASSIGN_OR_RETURN(uint32_t index, define(Sort::CoreModule, b.id));
+    return bindExports(Sort::CoreModule, index, b);
   }
   std::vector<uint8_t> bytes;
   if (c_.takeKeyword("binary")) {
@@ -462,8 +541,10 @@ absl::StatusOr<uint32_t> ComponentBuilder::emitInlineInstance(bool core) {
       writeExternName(items, name);
     }
     WCR_ASSIGN_OR_RETURN(auto ref, parseSortRef());
-    if (core) items.u8(coreSortByte(ref.first));
-    else writeSort(items, ref.first);
+    if (core)
+      items.u8(coreSortByte(ref.first));
+    else
+      writeSort(items, ref.first);
     items.u32(ref.second);
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     ++count;
@@ -518,9 +599,7 @@ absl::Status ComponentBuilder::parseCoreInstance() {
     WCR_ASSIGN_OR_RETURN(uint32_t index, define(Sort::CoreInstance, b.id));
     return bindExports(Sort::CoreInstance, index, b);
   }
-  // `(core instance (export ...)*)`: the same as an inline instance, with the id bound.
-  size_t save = scope().counts[static_cast<size_t>(Sort::CoreInstance)];
-  (void)save;
+  // `(core instance (export ...)*)`: core items bundled as an instance.
   CodeWriter items;
   uint32_t count = 0;
   bool savedCore = inCoreContext_;
@@ -552,7 +631,7 @@ absl::Status ComponentBuilder::parseInstance() {
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return bindExports(Sort::Instance, lastDefined_, b);
   }
-  if (c_.isParenKeyword("import")) {
+  if (atInlineImport()) {
     // `(instance $id? (import "name") <instance type>)`: an import.
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(ExportName name, parseExternName());
@@ -641,6 +720,29 @@ absl::Status ComponentBuilder::parseNestedComponent() {
   if (scope().kind != ScopeKind::Component) {
     return errorAt(c_.peek(), "a component definition outside a component");
   }
+  if (atInlineImport()) {
+    // `(component $id? (import "name") <component type declarators>)`: an import.
+    c_.setPos(c_.pos() + 2);
+    WCR_ASSIGN_OR_RETURN(ExportName name, parseExternName());
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    uint32_t type = 0;
+    if (c_.isParenKeyword("type") && c_.is(TokenKind::RParen, 3)) {
+      c_.setPos(c_.pos() + 2);
+      WCR_ASSIGN_OR_RETURN(type, parseIndex(Sort::Type));
+      WCR_RETURN_IF_ERROR(c_.expectRParen());
+      WCR_RETURN_IF_ERROR(c_.expectRParen());
+    } else {
+      WCR_ASSIGN_OR_RETURN(std::vector<uint8_t> t, parseComponentType());
+      WCR_ASSIGN_OR_RETURN(type, emitType(std::move(t), nullptr, false));
+    }
+    CodeWriter w;
+    writeExternName(w, name);
+    w.u8(0x04);
+    w.u32(type);
+    scope().sections.addItem(kImportSection, w.out());
+    WCR_ASSIGN_OR_RETURN(uint32_t index, define(Sort::Component, b.id));
+    return bindExports(Sort::Component, index, b);
+  }
   openScope(ScopeKind::Component, b.id);
   if (b.id) {
     scope().nameMap.hasComponentName = true;
@@ -658,6 +760,12 @@ absl::Status ComponentBuilder::parseNestedComponent() {
   return bindExports(Sort::Component, index, b);
 }
 
+bool ComponentBuilder::atInlineImport() const {
+  // `(import "name")`, unlike an import definition `(import "name" <extern type>)` that starts
+  // a nested component or a core module's fields.
+  return c_.isParenKeyword("import") && c_.is(TokenKind::String, 2) && c_.is(TokenKind::RParen, 3);
+}
+
 bool ComponentBuilder::atAliasSugar() const {
   // `(sort $id? (alias export $i "n"))`: an alias whose target sort is the enclosing form's,
   // unlike an alias definition `(alias export $i "n" (func $f))` inside a nested scope.
@@ -665,7 +773,8 @@ bool ComponentBuilder::atAliasSugar() const {
   const std::vector<Token>& toks = c_.tokens();
   int depth = 0;
   for (size_t i = c_.pos(); i < toks.size(); ++i) {
-    if (toks[i].kind == TokenKind::LParen) ++depth;
+    if (toks[i].kind == TokenKind::LParen)
+      ++depth;
     else if (toks[i].kind == TokenKind::RParen && --depth == 0) {
       return toks[i - 1].kind != TokenKind::RParen;
     } else if (toks[i].kind == TokenKind::Eof) {
@@ -699,12 +808,11 @@ absl::StatusOr<uint32_t> ComponentBuilder::aliasExport(Sort sort, uint32_t insta
 // `outer $c $x (sort $id?)`. With `forcedSort` (the `(func $f (alias export $i "n"))` form) the
 // trailing `(sort $id?)` is absent and `forcedId` names the item.
 absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<Sort> forcedSort) {
-  auto target = [&](bool core) -> absl::StatusOr<std::pair<Sort, const Token*>> {
+  auto target = [&]() -> absl::StatusOr<std::pair<Sort, const Token*>> {
     if (forcedSort) return std::make_pair(*forcedSort, forcedId);
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
     // Inside a core module type, `(type)` is a core type.
     WCR_ASSIGN_OR_RETURN(Sort s, parseSort(scope().kind == ScopeKind::ModuleType));
-    (void)core;
     const Token* id = c_.is(TokenKind::Id) ? &c_.next() : nullptr;
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return std::make_pair(s, id);
@@ -712,13 +820,13 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
   if (c_.takeKeyword("export")) {
     WCR_ASSIGN_OR_RETURN(uint32_t instance, parseIndex(Sort::Instance));
     WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
-    WCR_ASSIGN_OR_RETURN(auto t, target(false));
+    WCR_ASSIGN_OR_RETURN(auto t, target());
     WCR_RETURN_IF_ERROR(aliasExport(t.first, instance, name, t.second, true, false).status());
   } else if (c_.isKeyword("core") && c_.isKeyword("export", 1)) {
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(uint32_t instance, parseIndex(Sort::CoreInstance));
     WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
-    WCR_ASSIGN_OR_RETURN(auto t, target(true));
+    WCR_ASSIGN_OR_RETURN(auto t, target());
     WCR_RETURN_IF_ERROR(aliasExport(t.first, instance, name, t.second, true, true).status());
   } else if (c_.takeKeyword("outer")) {
     // The sort comes last but decides the index space: read it first.
@@ -727,7 +835,7 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
     c_.next();
     if (!peekIndex()) return errorAt(c_.peek(), "expected an index");
     const Token& indexToken = c_.next();
-    WCR_ASSIGN_OR_RETURN(auto t, target(false));
+    WCR_ASSIGN_OR_RETURN(auto t, target());
     size_t end = c_.pos();
     c_.setPos(countPos);
     WCR_ASSIGN_OR_RETURN(uint32_t count, parseOuterCount());
@@ -746,8 +854,8 @@ absl::Status ComponentBuilder::parseAlias(const Token* forcedId, std::optional<S
       } else if (!havePrevious_) {
         unresolved_ = true;
       } else {
-        return errorAt(indexToken, absl::StrFormat("unknown %s %s", sortDescription(t.first),
-                                                   indexToken.text));
+        return errorAt(indexToken,
+                       absl::StrFormat("unknown %s %s", sortDescription(t.first), indexToken.text));
       }
       c_.next();
     } else {
@@ -840,15 +948,18 @@ absl::Status ComponentBuilder::parseStart() {
   w.u32(static_cast<uint32_t>(results.size()));
   WCR_RETURN_IF_ERROR(c_.expectRParen());
   scope().sections.addRaw(kStartSection, w.out());
-  for (const Token* id : results) WCR_RETURN_IF_ERROR(define(Sort::Value, id).status());
+  // wasm-tools does not name the results in the name section.
+  for (const Token* id : results) WCR_RETURN_IF_ERROR(define(Sort::Value, id, false).status());
   return absl::OkStatus();
 }
 
 absl::Status ComponentBuilder::parseCustom() {
-  // `(@custom "name" (before|after <section>)? "data"*)`; placement is not modelled: the
-  // section is written where it appears.
+  // `(@custom "name" "data"*)`, written where it appears. Components have no placement
+  // clause (`(before first)` is for core modules; wasm-tools rejects it here too).
   WCR_ASSIGN_OR_RETURN(std::string name, c_.expectName());
-  if (c_.is(TokenKind::LParen)) WCR_RETURN_IF_ERROR(c_.skipSexpr());
+  if (!c_.is(TokenKind::String) && !c_.atRParen()) {
+    return errorAt(c_.peek(), "expected a string");
+  }
   CodeWriter w;
   w.name(name);
   while (c_.is(TokenKind::String)) {
@@ -883,7 +994,7 @@ absl::Status ComponentBuilder::parseFunc() {
     WCR_RETURN_IF_ERROR(c_.expectRParen());
     return bindExports(Sort::Func, lastDefined_, b);
   }
-  if (c_.isParenKeyword("import")) {
+  if (atInlineImport()) {
     // `(func $id? (import "name") <type use>)`: an import.
     c_.setPos(c_.pos() + 2);
     WCR_ASSIGN_OR_RETURN(ExportName name, parseExternName());

@@ -63,8 +63,7 @@ absl::StatusOr<std::vector<uint8_t>> parseQuotedComponent(std::string_view defin
   return parseComponentWat(source);
 }
 
-absl::StatusOr<ScriptModule> parseScriptComponent(const std::vector<Token>& tokens,
-                                                  size_t& pos) {
+absl::StatusOr<ScriptModule> parseScriptComponent(const std::vector<Token>& tokens, size_t& pos) {
   Cursor c(tokens, pos);
   if (!c.isParenKeyword("component")) return absl::NotFoundError("not a component");
   c.setPos(c.pos() + 2);

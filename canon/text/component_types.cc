@@ -14,10 +14,10 @@ namespace {
 
 std::optional<uint8_t> primitiveType(std::string_view k) {
   static constexpr std::pair<std::string_view, uint8_t> kPrims[] = {
-      {"bool", 0x7f}, {"s8", 0x7e},  {"u8", 0x7d},      {"s16", 0x7c},    {"u16", 0x7b},
-      {"s32", 0x7a},  {"u32", 0x79}, {"s64", 0x78},     {"u64", 0x77},    {"f32", 0x76},
-      {"f64", 0x75},  {"float32", 0x76}, {"float64", 0x75}, {"char", 0x74}, {"string", 0x73},
-      {"error-context", 0x64}};
+      {"bool", 0x7f},    {"s8", 0x7e},   {"u8", 0x7d},     {"s16", 0x7c},
+      {"u16", 0x7b},     {"s32", 0x7a},  {"u32", 0x79},    {"s64", 0x78},
+      {"u64", 0x77},     {"f32", 0x76},  {"f64", 0x75},    {"float32", 0x76},
+      {"float64", 0x75}, {"char", 0x74}, {"string", 0x73}, {"error-context", 0x64}};
   for (const auto& [name, code] : kPrims) {
     if (name == k) return code;
   }
@@ -59,9 +59,15 @@ absl::StatusOr<uint32_t> ComponentBuilder::emitType(std::vector<uint8_t> bytes, 
 absl::StatusOr<uint32_t> ComponentBuilder::emitCoreType(std::vector<uint8_t> bytes,
                                                         const Token* id) {
   switch (scope().kind) {
-    case ScopeKind::Component: scope().sections.addItem(kCoreTypeSection, bytes); break;
-    case ScopeKind::ModuleType: scope().decls.add(0x01, bytes); break;
-    default: scope().decls.add(0x00, bytes); break;
+    case ScopeKind::Component:
+      scope().sections.addItem(kCoreTypeSection, bytes);
+      break;
+    case ScopeKind::ModuleType:
+      scope().decls.add(0x01, bytes);
+      break;
+    default:
+      scope().decls.add(0x00, bytes);
+      break;
   }
   return define(Sort::CoreType, id, true);
 }
@@ -119,9 +125,12 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseDefType() {
       WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
       WCR_RETURN_IF_ERROR(c_.expectKeyword("rep"));
       const Token& rep = c_.next();
-      if (rep.text == "i32") w.u8(0x7f);
-      else if (rep.text == "i64") w.u8(0x7e);
-      else return errorAt(rep, "expected i32 or i64");
+      if (rep.text == "i32")
+        w.u8(0x7f);
+      else if (rep.text == "i64")
+        w.u8(0x7e);
+      else
+        return errorAt(rep, "expected i32 or i64");
       WCR_RETURN_IF_ERROR(c_.expectRParen());
       if (c_.takeParenKeyword("dtor")) {
         w.u8(0x01);
@@ -206,8 +215,10 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseDefValType(std::stri
     uint32_t n = 0;
     std::vector<std::string> caseIds;
     while (c_.takeParenKeyword("case")) {
-      if (c_.is(TokenKind::Id)) caseIds.push_back(idName(c_.next()));
-      else caseIds.emplace_back();
+      if (c_.is(TokenKind::Id))
+        caseIds.push_back(idName(c_.next()));
+      else
+        caseIds.emplace_back();
       WCR_ASSIGN_OR_RETURN(std::string label, c_.expectName());
       cases.name(label);
       if (c_.atRParen() || c_.isParenKeyword("refines")) {
@@ -300,7 +311,6 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseDefValType(std::stri
   } else {
     return errorAt(open, absl::StrFormat("unknown type constructor `%s`", k));
   }
-  (void)open;
   WCR_RETURN_IF_ERROR(c_.expectRParen());
   leave();
   return std::move(w.out());
@@ -378,7 +388,6 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseInstanceType() {
 absl::Status ComponentBuilder::parseTypeDecls(bool component) {
   while (!c_.atRParen()) {
     forgetOuterAliases();
-    const Token& open = c_.peek();
     WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
     WCR_RETURN_IF_ERROR(enter());
     const Token& kw = c_.peek();
@@ -400,7 +409,6 @@ absl::Status ComponentBuilder::parseTypeDecls(bool component) {
     } else if (kw.text == "import" && component) {
       WCR_RETURN_IF_ERROR(parseDeclImportExport(true));
     } else {
-      (void)open;
       return errorAt(kw, component ? "expected a component type declarator"
                                    : "expected an instance type declarator");
     }
@@ -422,7 +430,6 @@ absl::Status ComponentBuilder::parseDeclImportExport(bool isImport) {
 // `(func $id? <type use>)`, `(component $id? ...)`, `(instance $id? ...)`, `(core module $id?
 // ...)`, `(value $id? ...)`, `(type $id? (eq i) | (sub resource))`.
 absl::Status ComponentBuilder::writeExternType(CodeWriter& w, bool bindIds) {
-  const Token& open = c_.peek();
   WCR_RETURN_IF_ERROR(c_.expect(TokenKind::LParen));
   WCR_RETURN_IF_ERROR(enter());
   bool core = c_.takeKeyword("core");
@@ -489,7 +496,7 @@ absl::Status ComponentBuilder::writeExternType(CodeWriter& w, bool bindIds) {
       w.u32(v);
       WCR_RETURN_IF_ERROR(c_.expectRParen());
     } else {
-      w.u8(0x01);
+      // wasm-tools writes the value type without the `0x01` bound tag of Binary.md.
       WCR_RETURN_IF_ERROR(writeValType(w));
     }
     WCR_RETURN_IF_ERROR(c_.expectRParen());
@@ -512,7 +519,6 @@ absl::Status ComponentBuilder::writeExternType(CodeWriter& w, bool bindIds) {
   } else {
     return errorAt(kw, "expected an extern type");
   }
-  (void)open;
   leave();
   if (bindIds) WCR_RETURN_IF_ERROR(define(sort, id).status());
   return absl::OkStatus();
@@ -548,13 +554,20 @@ absl::Status ComponentBuilder::writeCoreValType(CodeWriter& w) {
     bool nullable = c_.takeKeyword("null");
     w.u8(nullable ? 0x63 : 0x64);
     const Token& h = c_.peek();
-    if (h.kind == TokenKind::Keyword && h.text == "func") w.u8(0x70);
-    else if (h.kind == TokenKind::Keyword && h.text == "extern") w.u8(0x6f);
-    else if (h.kind == TokenKind::Keyword && h.text == "any") w.u8(0x6e);
-    else if (h.kind == TokenKind::Keyword && h.text == "eq") w.u8(0x6d);
-    else if (h.kind == TokenKind::Keyword && h.text == "i31") w.u8(0x6c);
-    else if (h.kind == TokenKind::Keyword && h.text == "struct") w.u8(0x6b);
-    else if (h.kind == TokenKind::Keyword && h.text == "array") w.u8(0x6a);
+    if (h.kind == TokenKind::Keyword && h.text == "func")
+      w.u8(0x70);
+    else if (h.kind == TokenKind::Keyword && h.text == "extern")
+      w.u8(0x6f);
+    else if (h.kind == TokenKind::Keyword && h.text == "any")
+      w.u8(0x6e);
+    else if (h.kind == TokenKind::Keyword && h.text == "eq")
+      w.u8(0x6d);
+    else if (h.kind == TokenKind::Keyword && h.text == "i31")
+      w.u8(0x6c);
+    else if (h.kind == TokenKind::Keyword && h.text == "struct")
+      w.u8(0x6b);
+    else if (h.kind == TokenKind::Keyword && h.text == "array")
+      w.u8(0x6a);
     else if (peekIndex()) {
       WCR_ASSIGN_OR_RETURN(uint32_t index, parseIndex(Sort::CoreType));
       w.s33(index);
@@ -643,9 +656,7 @@ absl::StatusOr<std::vector<uint8_t>> ComponentBuilder::parseModuleType() {
       scope().decls.add(0x00, item.out());
     } else if (kw.text == "type") {
       const Token* tid = c_.is(TokenKind::Id) ? &c_.next() : nullptr;
-      size_t start = c_.pos();
       WCR_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, parseCoreDefType());
-      (void)start;
       WCR_RETURN_IF_ERROR(c_.expectRParen());
       std::string key(bytes.begin(), bytes.end());
       WCR_ASSIGN_OR_RETURN(uint32_t index, emitCoreType(std::move(bytes), tid));

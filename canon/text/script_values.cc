@@ -37,9 +37,9 @@ bool isValueOp(std::string_view op) {
     if (i.op == op) return true;
   }
   static constexpr std::string_view kOthers[] = {
-      "bool.const",  "f32.const",   "f64.const",   "char.const",  "str.const",
+      "bool.const",  "f32.const",    "f64.const",   "char.const",    "str.const",
       "list.const",  "record.const", "tuple.const", "variant.const", "enum.const",
-      "option.none", "option.some", "result.ok",   "result.err",  "flags.const"};
+      "option.none", "option.some",  "result.ok",   "result.err",    "flags.const"};
   for (std::string_view o : kOthers) {
     if (o == op) return true;
   }
@@ -73,9 +73,12 @@ class ValueParser {
     std::string_view k = op.text;
     if (k == "bool.const") {
       v.kind = Kind::Bool;
-      if (c_.takeKeyword("true")) v.bits = 1;
-      else if (c_.takeKeyword("false")) v.bits = 0;
-      else return Cursor::errorAt(c_.peek(), "unexpected token: expected true or false");
+      if (c_.takeKeyword("true"))
+        v.bits = 1;
+      else if (c_.takeKeyword("false"))
+        v.bits = 0;
+      else
+        return Cursor::errorAt(c_.peek(), "unexpected token: expected true or false");
     } else if (k == "f32.const" || k == "f64.const") {
       const Token& t = c_.peek();
       if (t.kind != TokenKind::Number) return c_.unexpected();
@@ -191,7 +194,11 @@ class ValueParser {
     if (s.empty()) return 0;
     auto b = [&](size_t i) { return static_cast<uint8_t>(s[i]); };
     uint8_t b0 = b(0);
-    size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xe ? 3 : (b0 >> 3) == 0x1e ? 4 : 0;
+    size_t len = b0 < 0x80           ? 1
+                 : (b0 >> 5) == 0x6  ? 2
+                 : (b0 >> 4) == 0xe  ? 3
+                 : (b0 >> 3) == 0x1e ? 4
+                                     : 0;
     if (len == 0 || len > s.size()) return 0;
     cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1f) : len == 3 ? (b0 & 0x0f) : (b0 & 0x07);
     for (size_t i = 1; i < len; ++i) cp = (cp << 6) | (b(i) & 0x3f);
@@ -222,21 +229,36 @@ std::string toString(const ComponentValue& v) {
     return out + ")";
   };
   switch (v.kind) {
-    case Kind::Bool: return v.bits ? "(bool.const true)" : "(bool.const false)";
-    case Kind::S8: return absl::StrFormat("(s8.const %d)", static_cast<int8_t>(v.bits));
-    case Kind::U8: return absl::StrFormat("(u8.const %u)", v.bits);
-    case Kind::S16: return absl::StrFormat("(s16.const %d)", static_cast<int16_t>(v.bits));
-    case Kind::U16: return absl::StrFormat("(u16.const %u)", v.bits);
-    case Kind::S32: return absl::StrFormat("(s32.const %d)", static_cast<int32_t>(v.bits));
-    case Kind::U32: return absl::StrFormat("(u32.const %u)", v.bits);
-    case Kind::S64: return absl::StrFormat("(s64.const %d)", static_cast<int64_t>(v.bits));
-    case Kind::U64: return absl::StrFormat("(u64.const %u)", v.bits);
-    case Kind::F32: return absl::StrFormat("(f32.const bits:0x%08x)", v.bits);
-    case Kind::F64: return absl::StrFormat("(f64.const bits:0x%016x)", v.bits);
-    case Kind::Char: return absl::StrFormat("(char.const U+%04X)", v.bits);
-    case Kind::String: return absl::StrCat("(str.const ", quoted(v.text), ")");
-    case Kind::List: return elems("(list.const");
-    case Kind::Tuple: return elems("(tuple.const");
+    case Kind::Bool:
+      return v.bits ? "(bool.const true)" : "(bool.const false)";
+    case Kind::S8:
+      return absl::StrFormat("(s8.const %d)", static_cast<int8_t>(v.bits));
+    case Kind::U8:
+      return absl::StrFormat("(u8.const %u)", v.bits);
+    case Kind::S16:
+      return absl::StrFormat("(s16.const %d)", static_cast<int16_t>(v.bits));
+    case Kind::U16:
+      return absl::StrFormat("(u16.const %u)", v.bits);
+    case Kind::S32:
+      return absl::StrFormat("(s32.const %d)", static_cast<int32_t>(v.bits));
+    case Kind::U32:
+      return absl::StrFormat("(u32.const %u)", v.bits);
+    case Kind::S64:
+      return absl::StrFormat("(s64.const %d)", static_cast<int64_t>(v.bits));
+    case Kind::U64:
+      return absl::StrFormat("(u64.const %u)", v.bits);
+    case Kind::F32:
+      return absl::StrFormat("(f32.const bits:0x%08x)", v.bits);
+    case Kind::F64:
+      return absl::StrFormat("(f64.const bits:0x%016x)", v.bits);
+    case Kind::Char:
+      return absl::StrFormat("(char.const U+%04X)", v.bits);
+    case Kind::String:
+      return absl::StrCat("(str.const ", quoted(v.text), ")");
+    case Kind::List:
+      return elems("(list.const");
+    case Kind::Tuple:
+      return elems("(tuple.const");
     case Kind::Record: {
       std::string out = "(record.const";
       for (size_t i = 0; i < v.elements.size(); ++i) {
@@ -244,10 +266,14 @@ std::string toString(const ComponentValue& v) {
       }
       return out + ")";
     }
-    case Kind::Variant: return elems(absl::StrCat("(variant.const ", quoted(v.text)));
-    case Kind::Enum: return absl::StrCat("(enum.const ", quoted(v.text), ")");
-    case Kind::Option: return v.present ? elems("(option.some") : "(option.none)";
-    case Kind::Result: return elems(v.present ? "(result.ok" : "(result.err");
+    case Kind::Variant:
+      return elems(absl::StrCat("(variant.const ", quoted(v.text)));
+    case Kind::Enum:
+      return absl::StrCat("(enum.const ", quoted(v.text), ")");
+    case Kind::Option:
+      return v.present ? elems("(option.some") : "(option.none)";
+    case Kind::Result:
+      return elems(v.present ? "(result.ok" : "(result.err");
     case Kind::Flags: {
       std::string out = "(flags.const";
       for (const std::string& l : v.labels) absl::StrAppend(&out, " ", quoted(l));

@@ -19,8 +19,27 @@ namespace wcr::canon::text {
 
 struct ComponentValue : jit::text::ExtensionValue {
   enum class Kind : uint8_t {
-    Bool, S8, U8, S16, U16, S32, U32, S64, U64, F32, F64, Char, String,
-    List, Record, Tuple, Variant, Enum, Option, Result, Flags,
+    Bool,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+    S64,
+    U64,
+    F32,
+    F64,
+    Char,
+    String,
+    List,
+    Record,
+    Tuple,
+    Variant,
+    Enum,
+    Option,
+    Result,
+    Flags,
   };
   Kind kind = Kind::Bool;
   // Bool (0/1), integers (two's complement, zero-extended to 64 bits), F32/F64 bit patterns,

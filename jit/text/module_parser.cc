@@ -208,13 +208,26 @@ absl::Status ModuleBuilder::bindId(Space s, const Token* id, uint32_t index) {
   // The name section (function names are recorded where functions are parsed).
   absl::flat_hash_map<uint32_t, std::string>* names = nullptr;
   switch (s) {
-    case Space::Type: names = &m_.names.types; break;
-    case Space::Table: names = &m_.names.tables; break;
-    case Space::Memory: names = &m_.names.memories; break;
-    case Space::Global: names = &m_.names.globals; break;
-    case Space::Elem: names = &m_.names.elems; break;
-    case Space::Data: names = &m_.names.datas; break;
-    default: break;
+    case Space::Type:
+      names = &m_.names.types;
+      break;
+    case Space::Table:
+      names = &m_.names.tables;
+      break;
+    case Space::Memory:
+      names = &m_.names.memories;
+      break;
+    case Space::Global:
+      names = &m_.names.globals;
+      break;
+    case Space::Elem:
+      names = &m_.names.elems;
+      break;
+    case Space::Data:
+      names = &m_.names.datas;
+      break;
+    default:
+      break;
   }
   if (names) names->emplace(index, idKey(*id).substr(1));
   auto [it, inserted] = sp.names.emplace(idKey(*id), index);

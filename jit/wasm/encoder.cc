@@ -166,8 +166,8 @@ void section(CodeWriter& out, uint8_t id, const CodeWriter& body) {
 void writeElem(CodeWriter& w, const ElemSegment& e) {
   // Flags: bit 0 passive/declarative, bit 1 explicit table (active) or declarative, bit 2 exprs.
   bool exprs = e.usesExprs;
-  bool implicitKind = e.mode == SegmentMode::Active && e.table == 0 && !e.explicitTable &&
-                      e.elemType == kFuncRef;
+  bool implicitKind =
+      e.mode == SegmentMode::Active && e.table == 0 && !e.explicitTable && e.elemType == kFuncRef;
   uint8_t flags = exprs ? 4 : 0;
   switch (e.mode) {
     case SegmentMode::Active: flags |= implicitKind ? 0 : 2; break;

@@ -98,9 +98,8 @@ struct NameSection {
   absl::flat_hash_map<uint32_t, std::string> types, tables, memories, globals, elems, datas;
   bool empty() const {
     return module.empty() && functions.empty() && locals.empty() && labels.empty() &&
-           types.empty() &&
-           tables.empty() && memories.empty() && globals.empty() && elems.empty() &&
-           datas.empty();
+           types.empty() && tables.empty() && memories.empty() && globals.empty() &&
+           elems.empty() && datas.empty();
   }
 };
 

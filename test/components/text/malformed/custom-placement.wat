@@ -1,0 +1,1 @@
+(component (@custom "x" (after first) "y"))

@@ -1,0 +1,1 @@
+(component (type $t u8) (type $t u16))

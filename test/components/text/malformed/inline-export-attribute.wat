@@ -1,0 +1,1 @@
+(component (func (export "a") (export "b" (versionsuffix "x")) (import "f")))

@@ -1,0 +1,1 @@
+(component (core module $m) (instance (instantiate 0 (with "m" (module $m)))))

@@ -1,0 +1,1 @@
+(component (type (func (param "a" u32)) (param "b" u32)))
