@@ -3,8 +3,10 @@
 // (goal <= 3 ns), and a wasm->wasm call_indirect (a direct call would be inlined by LLVM). The
 // loops run inside the guest (1,000 calls per host entry) so the entry cost is not in them.
 // host->wasm goes through vm::call (a TrapCode back, invoke.h); HostToWasmNopTrap shows the
-// convenience form vm::invoke, which returns a whole Trap. The imported nop is a typed host
-// function (makeTypedHostFunc), the form wasi/p1 and the WAST spectest module use.
+// convenience form vm::invoke, which returns a whole Trap, and HostToWasmNopNoTrapScope the
+// floor: the entry trampoline called bare, without the trap scope (unsafe for code that may
+// trap; here only to show what the scope costs). The imported nop is a typed host function
+// (makeTypedHostFunc); wasi/p1 and the WAST spectest module use the same HostCallback path.
 //
 //   build/bench/bench_calls [--benchmark_repetitions=5]
 #include <benchmark/benchmark.h>
@@ -93,6 +95,16 @@ void HostToWasmNopTrap(benchmark::State& state) {
   }
 }
 BENCHMARK(HostToWasmNopTrap);
+
+void HostToWasmNopNoTrapScope(benchmark::State& state) {
+  const vm::Func& f = *guest().nop;
+  vm::ValRaw values[1];
+  for (auto _ : state) {
+    f.entry(f.ref.code, f.ref.context, values);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(HostToWasmNopNoTrapScope);
 
 void loopInGuest(benchmark::State& state, const vm::Func& f) {
   vm::ValRaw values[1];

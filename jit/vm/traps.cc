@@ -4,6 +4,7 @@
 #include "jit/vm/traps.h"
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <ucontext.h>
@@ -88,10 +89,21 @@ RangeRegistry& memoryReservations() {
 }
 
 // ---- Per-thread state ----------------------------------------------------------------------
-// The jump buffer is __builtin_setjmp's: five words (frame pointer, resume address, stack
-// pointer, and room the target may use).
+// The jump buffer is __builtin_setjmp's (five words: frame pointer, resume address, stack
+// pointer, and room the target may use). GCC has it on every target, Clang on x86-64 only;
+// elsewhere Clang builds use _setjmp/_longjmp, which save no signal mask either.
+#if defined(__clang__) && !defined(__x86_64__)
+using JumpBuffer = jmp_buf;
+#define WCR_SETJMP(buf) _setjmp(buf)
+#define WCR_LONGJMP(buf) _longjmp(buf, 1)
+#else
+using JumpBuffer = void* [5];
+#define WCR_SETJMP(buf) __builtin_setjmp(buf)
+#define WCR_LONGJMP(buf) __builtin_longjmp(buf, 1)
+#endif
+
 struct Activation {
-  void* jmp[5];
+  JumpBuffer jmp;
   Activation* prev;
 };
 
@@ -131,7 +143,7 @@ constinit WCR_HOT_TLS Activation* tlsActivation = nullptr;
 constinit WCR_HOT_TLS uintptr_t tlsStackLimit = 0;
 constexpr uintptr_t kNoStackLimit = 1;  // no stack pointer is below it
 #undef WCR_HOT_TLS
-thread_local PendingTrap tlsPending;
+constinit thread_local PendingTrap tlsPending;
 thread_local ThreadState tlsThread;
 thread_local uintptr_t tlsStackLow = 0;
 // A host function's message for the trap it is about to raise, and the activation it was set
@@ -234,7 +246,7 @@ void captureHostBacktrace(const Activation& act, void* frameAddress, RawBacktrac
   tlsPending.code = code;
   tlsPending.activation = act;
   tlsActivation = act->prev;
-  __builtin_longjmp(act->jmp, 1);
+  WCR_LONGJMP(act->jmp);
 }
 
 TrapCode classifyFault(int sig, siginfo_t* info) {
@@ -360,14 +372,26 @@ void reinstallTrapHandlers() {
 // The activation record lives in these two functions' frames; both must stay out of line
 // (GCC never inlines a function that calls __builtin_setjmp). Nothing read after the landing is
 // kept in a register across it: the landing reads per-thread storage only.
+// Its thread's first entry takes this detour (a tail call, so that the fast path keeps its
+// arguments in registers: a call there would make GCC spill them all at entry).
+__attribute__((noinline, cold)) TrapCode enterWasmFirstOnThread(EntryTrampoline entry, void* code,
+                                                               void* ctx, ValRaw* values,
+                                                               uint8_t* vmctx, Trap* trap) {
+  initThreadStateSlow();
+  return enterWasm(entry, code, ctx, values, vmctx, trap);
+}
+
 TrapCode enterWasm(EntryTrampoline entry, void* code, void* ctx, ValRaw* values, uint8_t* vmctx,
                    Trap* trap) {
-  uintptr_t limit = initThreadState();
+  uintptr_t limit = tlsStackLimit;
+  if (__builtin_expect(limit == 0, 0)) {
+    return enterWasmFirstOnThread(entry, code, ctx, values, vmctx, trap);
+  }
   if (vmctx) *reinterpret_cast<uintptr_t*>(vmctx + kOffsetStackLimit) = limit;
   Activation act;
   act.prev = tlsActivation;
   tlsActivation = &act;
-  if (__builtin_setjmp(act.jmp) == 0) {
+  if (WCR_SETJMP(act.jmp) == 0) {
     entry(code, ctx, values);
     tlsActivation = act.prev;
     return TrapCode::None;
@@ -381,7 +405,7 @@ Trap callWithTrapHandling(absl::FunctionRef<void()> fn) {
   Activation act;
   act.prev = tlsActivation;
   tlsActivation = &act;
-  if (__builtin_setjmp(act.jmp) == 0) {
+  if (WCR_SETJMP(act.jmp) == 0) {
     fn();
     tlsActivation = act.prev;
     return trap;

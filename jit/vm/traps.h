@@ -6,14 +6,15 @@
 //    signal handler jump to the innermost one. The record's jump buffer is GCC/Clang's
 //    __builtin_setjmp (frame pointer, stack pointer, resume address: three stores, no libc call,
 //    no signal mask), as Wasmtime's entry does; the function that sets it saves the callee-saved
-//    registers in its prologue, so the jump restores nothing else. Handlers run with
+//    registers in its prologue, so the jump restores nothing else (Clang builds for targets
+//    other than x86-64, which lack the builtin, use _setjmp/_longjmp). Handlers run with
 //    SA_NODEFER and an empty sa_mask on a per-thread alternate stack, so the signal mask is the
 //    same inside them as outside and jumping out of one needs no mask restore (no syscall on
 //    any path). The raiser pops the record before it jumps.
-//  - The hot path (enterWasm, what invoke.h's call() runs) touches only trivially destructible,
-//    initial-exec thread_locals: the activation chain and the thread's stack limit, which is also
-//    the "this thread is set up" flag (0 until the first entry installs the handlers and the
-//    alternate stack). It stores that limit into the callee instance's VMContext on every entry
+//  - The hot path (enterWasm, what invoke.h's call() runs: ~35 instructions on x86-64 around
+//    the trampoline) touches only trivially destructible, initial-exec thread_locals: the
+//    activation chain and the thread's stack limit, which is also the "this thread is set up"
+//    flag (0 until the first entry installs the handlers and the alternate stack). It stores that limit into the callee instance's VMContext on every entry
 //    (an instance may run on several threads) and returns a TrapCode; the full Trap, with its
 //    message and symbolized backtrace, is built on the trap path only.
 //  - What a raise hands to its landing (code, raw backtrace, the activation it was for) waits in
