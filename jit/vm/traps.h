@@ -14,9 +14,10 @@
 //  - The hot path (enterWasm, what invoke.h's call() runs: ~35 instructions on x86-64 around
 //    the trampoline) touches only trivially destructible, initial-exec thread_locals: the
 //    activation chain and the thread's stack limit, which is also the "this thread is set up"
-//    flag (0 until the first entry installs the handlers and the alternate stack). It stores that limit into the callee instance's VMContext on every entry
-//    (an instance may run on several threads) and returns a TrapCode; the full Trap, with its
-//    message and symbolized backtrace, is built on the trap path only.
+//    flag (0 until the first entry installs the handlers and the alternate stack). It stores
+//    that limit into the callee instance's VMContext on every entry (an instance may run on
+//    several threads) and returns a TrapCode; the full Trap, with its message and symbolized
+//    backtrace, is built on the trap path only.
 //  - What a raise hands to its landing (code, raw backtrace, the activation it was for) waits in
 //    per-thread storage, not in the activation record: one trap is in flight per thread at a
 //    time, and the record stays three words and a link. A host function's message
