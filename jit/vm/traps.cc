@@ -341,7 +341,7 @@ __attribute__((noinline, cold)) TrapCode landTrap(Trap* out) {
     out->backtrace = symbolize(raw);
     out->omittedFrames = raw.total - raw.count;
   }
-  if (hasMessage) {
+  if (tlsTrapMessageFor) {  // any landing ends a message's life, used or not
     tlsTrapMessage.clear();
     tlsTrapMessageFor = nullptr;
   }
