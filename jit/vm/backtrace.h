@@ -38,10 +38,11 @@
 
 namespace wcr::jit::vm {
 
-// What the trap handler captures, without allocating.
+// What the trap handler captures, without allocating. Constant-initialized (traps.cc keeps one
+// per thread, which the signal handler writes: no TLS initializer may run there).
 struct RawBacktrace {
   static constexpr uint32_t kMaxFrames = 64;
-  uintptr_t pcs[kMaxFrames];
+  uintptr_t pcs[kMaxFrames] = {};
   uint32_t count = 0;           // pcs stored
   uint64_t total = 0;           // code frames found (can exceed kMaxFrames)
   bool firstIsFaultPc = false;  // pcs[0] is the faulting instruction, not a return address

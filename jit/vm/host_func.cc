@@ -1,33 +1,34 @@
-// Host functions: the callback that compiled host-call trampolines invoke.
+// Host functions: their VMHostContext and the std::function adapter.
 #include "jit/vm/host_func.h"
 
 #include "jit/vm/libcalls.h"
 
 namespace wcr::jit::vm {
+namespace {
 
-HostFunc::HostFunc(wasm::FuncType type, HostFunction fn)
-    : type_(std::move(type)), fn_(std::move(fn)) {
-  callback = &HostFunc::dispatch;
+// The HostCallback of a HostFunction: the Trap (and its message) is gone before the trampoline
+// raises the code.
+TrapCode callStdFunction(VMHostContext* ctx, ValRaw* values) {
+  Trap trap = (*static_cast<const HostFunction*>(ctx->userData))(values);
+  if (trap.ok()) return TrapCode::None;
+  if (!trap.message.empty()) setTrapMessage(std::move(trap.message));
+  return trap.code;
+}
+
+}  // namespace
+
+HostFunc::HostFunc(wasm::FuncType type, HostCallback callback, void* data,
+                   std::shared_ptr<const void> owner)
+    : type_(std::move(type)), owner_(std::move(owner)) {
+  this->callback = callback;
+  userData = data;
   libcalls = &defaultLibcalls();
 }
 
-__attribute__((noinline)) TrapCode HostFunc::run(const HostFunc* self, ValRaw* values) {
-  Trap trap = self->fn_(values);
-  if (trap.ok()) return TrapCode::None;
-  TrapCode code = trap.code;
-  if (!trap.message.empty()) setTrapMessage(trap.message);
-  return code;
-}
-
-TrapCode HostFunc::dispatch(VMHostContext* ctx, ValRaw* values) {
-  TrapCode code = run(static_cast<const HostFunc*>(ctx), values);
-  if (code != TrapCode::None) raiseTrap(code);
-  return TrapCode::None;
-}
-
 std::shared_ptr<const Func> makeHostFunc(TypeRegistry& types, wasm::FuncType type,
-                                         HostFunction fn) {
-  auto host = std::make_shared<HostFunc>(type, std::move(fn));
+                                         HostCallback callback, void* data,
+                                         std::shared_ptr<const void> owner) {
+  auto host = std::make_shared<HostFunc>(type, callback, data, std::move(owner));
   auto func = std::make_shared<Func>();
   func->ref.code = nullptr;
   func->ref.context = static_cast<VMHostContext*>(host.get());
@@ -35,6 +36,13 @@ std::shared_ptr<const Func> makeHostFunc(TypeRegistry& types, wasm::FuncType typ
   func->type = std::move(type);
   func->owner = std::move(host);
   return func;
+}
+
+std::shared_ptr<const Func> makeHostFunc(TypeRegistry& types, wasm::FuncType type,
+                                         HostFunction fn) {
+  auto held = std::make_shared<HostFunction>(std::move(fn));
+  HostFunction* data = held.get();
+  return makeHostFunc(types, std::move(type), &callStdFunction, data, std::move(held));
 }
 
 }  // namespace wcr::jit::vm

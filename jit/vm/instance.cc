@@ -310,10 +310,9 @@ Trap Instance::runStart() {
   }
   EntryTrampoline entry = code_->entryTrampoline(typeIndex);
   ValRaw values[1];
-  return callWithTrapHandling([&] {
-    refreshStackLimit();
-    entry(ref.code, ref.context, values);
-  });
+  Trap trap;
+  enterWasm(entry, ref.code, ref.context, values, vmctx_, &trap);
+  return trap;
 }
 
 std::shared_ptr<const Func> Instance::func(uint32_t funcIndex) {

@@ -1,21 +1,20 @@
-// Calling a function from the host.
+// Calling a function from the host: the rare case of a host function (the wasm case is inline in
+// invoke.h and enterWasm in traps.cc).
 #include "jit/vm/invoke.h"
-
-#include "jit/vm/host_func.h"
 
 namespace wcr::jit::vm {
 
-Trap invoke(const Func& func, ValRaw* values) {
-  if (func.isHost()) {
-    auto* host = static_cast<const HostFunc*>(static_cast<VMHostContext*>(func.ref.context));
-    return host->call(values);
-  }
-  return callWithTrapHandling([&] {
-    if (func.callerVmctx) {
-      *reinterpret_cast<uintptr_t*>(func.callerVmctx + kOffsetStackLimit) = threadStackLimit();
-    }
-    func.entry(func.ref.code, func.ref.context, values);
+// Runs the callback as an entry of its own, so that its message (setTrapMessage) reaches the
+// Trap as it would from wasm.
+TrapCode callHostFunc(const Func& func, ValRaw* values, Trap* trap) {
+  auto* host = static_cast<VMHostContext*>(func.ref.context);
+  Trap result = callWithTrapHandling([&] {
+    TrapCode code = host->callback(host, values);
+    if (code != TrapCode::None) raiseTrap(code);
   });
+  TrapCode code = result.code;
+  if (trap) *trap = std::move(result);
+  return code;
 }
 
 }  // namespace wcr::jit::vm

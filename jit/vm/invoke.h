@@ -1,5 +1,10 @@
 // Calling a function from the host: through the exporting module's entry trampoline, under trap
 // handling, with the callee instance's stack limit set for this thread.
+//
+// Decision: call() is the fast path and returns a TrapCode (one register); the whole Trap, with
+// its message and symbolized backtrace, is built only when the call trapped and the caller asked
+// for it. invoke() is the convenience form returning a Trap. Both are inline here so a call
+// from the host is one out-of-line function (enterWasm, traps.h) plus the trampoline.
 #pragma once
 
 #include "jit/vm/code.h"
@@ -8,7 +13,22 @@
 
 namespace wcr::jit::vm {
 
+// A host function called from the host (no trap scope of its own: raising needs an entry).
+TrapCode callHostFunc(const Func& func, ValRaw* values, Trap* trap);
+
 // `values` holds max(params, results) slots: the params on entry, the results on return.
-Trap invoke(const Func& func, ValRaw* values);
+// Returns TrapCode::None, or the trap's code and, when `trap` is not null, the whole trap in it.
+inline TrapCode call(const Func& func, ValRaw* values, Trap* trap = nullptr) {
+  if (func.isHost()) [[unlikely]] {
+    return callHostFunc(func, values, trap);
+  }
+  return enterWasm(func.entry, func.ref.code, func.ref.context, values, func.callerVmctx, trap);
+}
+
+inline Trap invoke(const Func& func, ValRaw* values) {
+  Trap trap;
+  call(func, values, &trap);
+  return trap;
+}
 
 }  // namespace wcr::jit::vm

@@ -20,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "jit/vm/code.h"
+#include "jit/vm/vm_offsets.h"
 
 namespace wcr::jit::vm {
 namespace {
@@ -88,12 +89,30 @@ RangeRegistry& memoryReservations() {
 }
 
 // ---- Per-thread state ----------------------------------------------------------------------
+// The jump buffer is __builtin_setjmp's (five words: frame pointer, resume address, stack
+// pointer, and room the target may use). GCC has it on every target, Clang on x86-64 only;
+// elsewhere Clang builds use _setjmp/_longjmp, which save no signal mask either.
+#if defined(__clang__) && !defined(__x86_64__)
+using JumpBuffer = jmp_buf;
+#define WCR_SETJMP(buf) _setjmp(buf)
+#define WCR_LONGJMP(buf) _longjmp(buf, 1)
+#else
+using JumpBuffer = void* [5];
+#define WCR_SETJMP(buf) __builtin_setjmp(buf)
+#define WCR_LONGJMP(buf) __builtin_longjmp(buf, 1)
+#endif
+
 struct Activation {
-  sigjmp_buf jmp;
-  Activation* prev = nullptr;
+  JumpBuffer jmp;
+  Activation* prev;
+};
+
+// The trap on its way from a raise (or the signal handler) to its landing. Trivially
+// destructible: the signal handler writes it.
+struct PendingTrap {
   TrapCode code = TrapCode::None;
-  std::string message;
-  RawBacktrace backtrace;  // filled before jumping back here; lives on the host's stack
+  const Activation* activation = nullptr;  // the record it unwinds to
+  RawBacktrace backtrace;
 };
 
 constexpr size_t kAltStackSize = 64 * 1024;
@@ -115,14 +134,29 @@ struct ThreadState {
   }
 };
 
-thread_local Activation* tlsActivation = nullptr;
+// The hot thread_locals: trivially destructible (no TLS wrapper call) and initial-exec (no
+// __tls_get_addr, also when linked into a shared library).
+#define WCR_HOT_TLS thread_local __attribute__((tls_model("initial-exec")))
+constinit WCR_HOT_TLS Activation* tlsActivation = nullptr;
+// The stack limit compiled code checks on this thread; 0 until initThreadStateSlow ran (then
+// kNoStackLimit when the stack's bounds are unknown).
+constinit WCR_HOT_TLS uintptr_t tlsStackLimit = 0;
+constexpr uintptr_t kNoStackLimit = 1;  // no stack pointer is below it
+#undef WCR_HOT_TLS
+constinit thread_local PendingTrap tlsPending;
 thread_local ThreadState tlsThread;
-thread_local bool tlsThreadReady = false;
 thread_local uintptr_t tlsStackLow = 0;
+// A host function's message for the trap it is about to raise, and the activation it was set
+// under (a message never outlives the entry it was meant for). Not touched by signal handlers.
+thread_local std::string tlsTrapMessage;
+thread_local const Activation* tlsTrapMessageFor = nullptr;
 
-void initThreadStateSlow() {
+void installTrapHandlersOnce();
+
+// Returns the thread's stack limit. Runs once per thread, at its first entry.
+__attribute__((noinline, cold)) uintptr_t initThreadStateSlow() {
+  installTrapHandlersOnce();
   ThreadState& state = tlsThread;
-  tlsThreadReady = true;
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
     void* addr = nullptr;
@@ -148,10 +182,13 @@ void initThreadStateSlow() {
       }
     }
   }
+  tlsStackLimit = tlsStackLow ? tlsStackLow + kStackSafetyMargin : kNoStackLimit;
+  return tlsStackLimit;
 }
 
-inline void initThreadState() {
-  if (!tlsThreadReady) initThreadStateSlow();
+inline uintptr_t initThreadState() {
+  uintptr_t limit = tlsStackLimit;
+  return __builtin_expect(limit != 0, 1) ? limit : initThreadStateSlow();
 }
 
 // ---- Signal handling -----------------------------------------------------------------------
@@ -187,20 +224,29 @@ bool isJitCode(uintptr_t pc) { return codeRanges().contains(pc); }
 
 // Async-signal-safe. The faulting instruction, then the return addresses of the wasm frames
 // above it, up to the activation record (which lives in the host frame that entered wasm).
-void captureFaultBacktrace(Activation& act, const FaultRegisters& regs) {
-  act.backtrace.clear();
-  act.backtrace.firstIsFaultPc = true;
-  act.backtrace.add(regs.pc);
+void captureFaultBacktrace(const Activation& act, const FaultRegisters& regs, RawBacktrace& out) {
+  out.clear();
+  out.firstIsFaultPc = true;
+  out.add(regs.pc);
   walkFramePointers(regs.fp, regs.sp, reinterpret_cast<uintptr_t>(&act), isJitCode,
-                    /*maxLeadingHostFrames=*/0, act.backtrace);
+                    /*maxLeadingHostFrames=*/0, out);
 }
 
 // From a host frame below the wasm code (raiseTrap's): skips raiseTrap and the libcall frames.
-void captureHostBacktrace(Activation& act, void* frameAddress) {
-  act.backtrace.clear();
+void captureHostBacktrace(const Activation& act, void* frameAddress, RawBacktrace& out) {
+  out.clear();
   auto fp = reinterpret_cast<uintptr_t>(frameAddress);
   walkFramePointers(fp, fp, reinterpret_cast<uintptr_t>(&act), isJitCode,
-                    /*maxLeadingHostFrames=*/4, act.backtrace);
+                    /*maxLeadingHostFrames=*/4, out);
+}
+
+// Async-signal-safe. Hands `code` to the landing of `act` (popping it) and jumps there; the
+// backtrace is already in tlsPending.
+[[noreturn]] void unwindTo(Activation* act, TrapCode code) {
+  tlsPending.code = code;
+  tlsPending.activation = act;
+  tlsActivation = act->prev;
+  WCR_LONGJMP(act->jmp);
 }
 
 TrapCode classifyFault(int sig, siginfo_t* info) {
@@ -251,9 +297,8 @@ void handleSignal(int sig, siginfo_t* info, void* ucontext) {
   if (act && codeRanges().contains(regs.pc)) {
     TrapCode code = classifyFault(sig, info);
     if (code != TrapCode::None) {
-      act->code = code;
-      captureFaultBacktrace(*act, regs);
-      siglongjmp(act->jmp, 1);
+      captureFaultBacktrace(*act, regs, tlsPending.backtrace);
+      unwindTo(act, code);
     }
   }
   chainSignal(sig, info, ucontext);
@@ -285,16 +330,38 @@ Activation* activationOrAbort(TrapCode code) {
 
 std::vector<WasmFrame> symbolize(const RawBacktrace& raw);
 
+// The landing of a trap: its code, and the whole trap in *out when asked for.
+__attribute__((noinline, cold)) TrapCode landTrap(Trap* out) {
+  TrapCode code = tlsPending.code;
+  bool hasMessage = tlsTrapMessageFor != nullptr && tlsTrapMessageFor == tlsPending.activation;
+  if (out) {
+    const RawBacktrace& raw = tlsPending.backtrace;
+    out->code = code;
+    out->message = hasMessage ? std::move(tlsTrapMessage) : std::string(trapMessage(code));
+    out->backtrace = symbolize(raw);
+    out->omittedFrames = raw.total - raw.count;
+  }
+  if (tlsTrapMessageFor) {  // any landing ends a message's life, used or not
+    tlsTrapMessage.clear();
+    tlsTrapMessageFor = nullptr;
+  }
+  tlsPending.activation = nullptr;
+  return code;
+}
+
+std::atomic<bool> gHandlersInstalled{false};
+
+void installTrapHandlersOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { installHandlers(); });
+  gHandlersInstalled.store(true, std::memory_order_release);
+}
+
 }  // namespace
 
 // ---- Public interface ------------------------------------------------------------------------
 void installTrapHandlers() {
-  // The flag is the fast path of every host->wasm entry (std::call_once is a pthread_once call).
-  static std::atomic<bool> installed{false};
-  if (installed.load(std::memory_order_acquire)) return;
-  static std::once_flag once;
-  std::call_once(once, [] { installHandlers(); });
-  installed.store(true, std::memory_order_release);
+  if (!gHandlersInstalled.load(std::memory_order_acquire)) installTrapHandlersOnce();
 }
 
 void reinstallTrapHandlers() {
@@ -302,25 +369,48 @@ void reinstallTrapHandlers() {
   installHandlers();
 }
 
-Trap callWithTrapHandling(absl::FunctionRef<void()> fn) {
-  installTrapHandlers();
-  initThreadState();
+// The activation record lives in these two functions' frames; both must stay out of line
+// (GCC never inlines a function that calls __builtin_setjmp). Nothing read after the landing is
+// kept in a register across it: the landing reads per-thread storage only.
+// Its thread's first entry takes this detour (a tail call, so that the fast path keeps its
+// arguments in registers: a call there would make GCC spill them all at entry).
+__attribute__((noinline, cold)) TrapCode enterWasmFirstOnThread(EntryTrampoline entry, void* code,
+                                                               void* ctx, ValRaw* values,
+                                                               uint8_t* vmctx, Trap* trap) {
+  initThreadStateSlow();
+  return enterWasm(entry, code, ctx, values, vmctx, trap);
+}
+
+TrapCode enterWasm(EntryTrampoline entry, void* code, void* ctx, ValRaw* values, uint8_t* vmctx,
+                   Trap* trap) {
+  uintptr_t limit = tlsStackLimit;
+  if (__builtin_expect(limit == 0, 0)) {
+    return enterWasmFirstOnThread(entry, code, ctx, values, vmctx, trap);
+  }
+  if (vmctx) *reinterpret_cast<uintptr_t*>(vmctx + kOffsetStackLimit) = limit;
   Activation act;
   act.prev = tlsActivation;
   tlsActivation = &act;
-  if (sigsetjmp(act.jmp, 0) == 0) {
+  if (WCR_SETJMP(act.jmp) == 0) {
+    entry(code, ctx, values);
+    tlsActivation = act.prev;
+    return TrapCode::None;
+  }
+  return landTrap(trap);
+}
+
+Trap callWithTrapHandling(absl::FunctionRef<void()> fn) {
+  initThreadState();
+  Trap trap;
+  Activation act;
+  act.prev = tlsActivation;
+  tlsActivation = &act;
+  if (WCR_SETJMP(act.jmp) == 0) {
     fn();
     tlsActivation = act.prev;
-    return Trap{};
+    return trap;
   }
-  // Back from a raise: read the record through the thread-local, not registers saved at setjmp.
-  Activation* raised = tlsActivation;
-  tlsActivation = raised->prev;
-  Trap trap;
-  trap.code = raised->code;
-  trap.message = raised->message.empty() ? trapMessage(raised->code) : std::move(raised->message);
-  trap.backtrace = symbolize(raised->backtrace);
-  trap.omittedFrames = raised->backtrace.total - raised->backtrace.count;
+  landTrap(&trap);
   return trap;
 }
 
@@ -328,22 +418,23 @@ Trap callWithTrapHandling(absl::FunctionRef<void()> fn) {
 // a frame pointer in them with GCC and Clang alike).
 void raiseTrap(TrapCode code) {
   Activation* act = activationOrAbort(code);
-  act->code = code;
-  captureHostBacktrace(*act, __builtin_frame_address(0));
-  siglongjmp(act->jmp, 1);
+  captureHostBacktrace(*act, __builtin_frame_address(0), tlsPending.backtrace);
+  unwindTo(act, code);
 }
 
 void raiseTrapAt(TrapCode code, uint32_t wasmOffset) {
   Activation* act = activationOrAbort(code);
-  act->code = code;
-  captureHostBacktrace(*act, __builtin_frame_address(0));
-  act->backtrace.hasTrapOffset = true;
-  act->backtrace.trapOffset = wasmOffset;
-  siglongjmp(act->jmp, 1);
+  captureHostBacktrace(*act, __builtin_frame_address(0), tlsPending.backtrace);
+  tlsPending.backtrace.hasTrapOffset = true;
+  tlsPending.backtrace.trapOffset = wasmOffset;
+  unwindTo(act, code);
 }
 
-void setTrapMessage(const std::string& message) {
-  if (Activation* act = tlsActivation) act->message = message;
+void setTrapMessage(std::string message) {
+  if (Activation* act = tlsActivation) {
+    tlsTrapMessage = std::move(message);
+    tlsTrapMessageFor = act;
+  }
 }
 
 bool inTrapHandlingScope() { return tlsActivation != nullptr; }
@@ -356,8 +447,8 @@ void registerMemoryReservation(uintptr_t begin, uintptr_t end) {
 void unregisterMemoryReservation(uintptr_t begin) { memoryReservations().remove(begin); }
 
 uintptr_t threadStackLimit() {
-  initThreadState();
-  return tlsStackLow ? tlsStackLow + kStackSafetyMargin : 0;
+  uintptr_t limit = initThreadState();
+  return limit == kNoStackLimit ? 0 : limit;
 }
 
 }  // namespace wcr::jit::vm

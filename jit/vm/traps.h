@@ -1,16 +1,35 @@
 // Trap handling: running host->wasm calls so that a trap (an explicit trap libcall, or a fault in
 // compiled code mapped by the signal handler) unwinds back to the host, which keeps running.
 //
-// Decision: each host->wasm entry pushes an activation record (a sigjmp_buf) on a per-thread
-// chain; raiseTrap() and the signal handler siglongjmp to the innermost one. Handlers run with
-// SA_NODEFER on a per-thread alternate stack, so jumping out of them needs no signal mask restore
-// (sigsetjmp(.., 0) costs no syscall). Frames between a raise and its entry must hold no C++
-// objects with destructors: JIT frames have none, and libcalls and host thunks raise only after
-// their own objects are gone. A fault is turned into a trap only when the faulting pc is in a
-// registered code range and the address is in a registered linear memory reservation (or the
-// thread's stack guard); anything else is a real crash and goes to the previous handler.
-// Before jumping, the handler (or raiseTrap) records the wasm frames' return addresses in the
-// activation record; they become the trap's backtrace once back in the host (backtrace.h).
+// Decisions:
+//  - Each host->wasm entry pushes an activation record on a per-thread chain; raiseTrap() and the
+//    signal handler jump to the innermost one. The record's jump buffer is GCC/Clang's
+//    __builtin_setjmp (frame pointer, stack pointer, resume address: three stores, no libc call,
+//    no signal mask), as Wasmtime's entry does; the function that sets it saves the callee-saved
+//    registers in its prologue, so the jump restores nothing else (Clang builds for targets
+//    other than x86-64, which lack the builtin, use _setjmp/_longjmp). Handlers run with
+//    SA_NODEFER and an empty sa_mask on a per-thread alternate stack, so the signal mask is the
+//    same inside them as outside and jumping out of one needs no mask restore (no syscall on
+//    any path). The raiser pops the record before it jumps.
+//  - The hot path (enterWasm, what invoke.h's call() runs: ~35 instructions on x86-64 around
+//    the trampoline) touches only trivially destructible, initial-exec thread_locals: the
+//    activation chain and the thread's stack limit, which is also the "this thread is set up"
+//    flag (0 until the first entry installs the handlers and the alternate stack). It stores
+//    that limit into the callee instance's VMContext on every entry (an instance may run on
+//    several threads) and returns a TrapCode; the full Trap, with its message and symbolized
+//    backtrace, is built on the trap path only.
+//  - What a raise hands to its landing (code, raw backtrace, the activation it was for) waits in
+//    per-thread storage, not in the activation record: one trap is in flight per thread at a
+//    time, and the record stays three words and a link. A host function's message
+//    (setTrapMessage) waits there too, tagged with the activation it was set under.
+//  - Frames between a raise and its entry must hold no C++ objects with destructors: JIT frames
+//    have none, and libcalls and host-call trampolines raise only after their own objects are
+//    gone (a host function returns its trap code; the trampoline raises).
+//  - A fault is turned into a trap only when the faulting pc is in a registered code range and
+//    the address is in a registered linear memory reservation (or the thread's stack guard);
+//    anything else is a real crash and goes to the previous handler.
+//  - Before jumping, the handler (or raiseTrap) records the wasm frames' return addresses; they
+//    become the trap's backtrace once back in the host (backtrace.h).
 #pragma once
 
 #include <cstdint>
@@ -40,19 +59,27 @@ struct Trap {
 // Runs `fn` as a host->wasm entry. Returns an ok Trap when fn returned, else the trap raised.
 Trap callWithTrapHandling(absl::FunctionRef<void()> fn);
 
+// The host->wasm fast path: as a host->wasm entry, stores this thread's stack limit into
+// `vmctx` (the callee instance's VMContext; may be null) and calls entry(code, ctx, values).
+// Returns TrapCode::None when it returned, else the trap's code and, when `trap` is not null,
+// the whole trap (message, backtrace) in *trap.
+TrapCode enterWasm(EntryTrampoline entry, void* code, void* ctx, ValRaw* values, uint8_t* vmctx,
+                   Trap* trap);
+
 // Unwinds to the innermost entry of this thread with `code`. Aborts when there is none.
 [[noreturn]] void raiseTrap(TrapCode code);
 // raiseTrap for an explicit check of compiled code (Libcalls::trapAt): `wasmOffset` is the
 // offset of the trapping instruction, which the innermost backtrace frame reports.
 [[noreturn]] void raiseTrapAt(TrapCode code, uint32_t wasmOffset);
-// Records `message` as the text of the trap about to be raised (host function failures).
-void setTrapMessage(const std::string& message);
-// True while this thread runs inside callWithTrapHandling.
+// Records `message` as the text of the next trap raised to the innermost entry (a host function
+// that fails calls it and then returns its trap code, or raises).
+void setTrapMessage(std::string message);
+// True while this thread runs inside a host->wasm entry.
 bool inTrapHandlingScope();
 
-// Installs the process-wide signal handlers (once; later calls are free). callWithTrapHandling
-// calls it. reinstallTrapHandlers() installs them again over handlers someone else set since
-// (test frameworks do); handlers that are not ours are chained to.
+// Installs the process-wide signal handlers (once; later calls are free). The first entry of
+// each thread calls it. reinstallTrapHandlers() installs them again over handlers someone else set
+// since (test frameworks do); handlers that are not ours are chained to.
 void installTrapHandlers();
 void reinstallTrapHandlers();
 

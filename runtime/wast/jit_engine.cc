@@ -104,7 +104,8 @@ void JitEngine::addSpectest() {
     vm::Extern ext;
     ext.kind = wasm::ExternKind::Func;
     ext.func = vm::makeHostFunc(types_, wasm::FuncType{std::move(params), {}},
-                                [](vm::ValRaw*) { return vm::Trap{}; });
+                                [](vm::VMHostContext*, vm::ValRaw*) { return vm::TrapCode::None; },
+                                /*data=*/nullptr);
     ns[name] = std::move(ext);
   };
   addFunc("print", {});

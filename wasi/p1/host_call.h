@@ -2,14 +2,16 @@
 //
 // Each function is a plain C++ function `p3::Errno name(Call&, uint32_t/uint64_t/int64_t...)`
 // whose parameters mirror its core wasm signature (i32 -> uint32_t, i64 -> uint64_t or int64_t).
-// define() derives the wasm FuncType from those parameter types and wraps the function as a
-// vm::HostFunction: it takes the memory view for the call, reads the parameters from the ValRaw
-// slots, and stores the preview1 errno of the result as the one i32 result. The families live in
-// fd_functions.cc, path_functions.cc and proc_functions.cc; wasi_p1.cc binds them to imports.
+// define() derives the wasm FuncType from those parameter types and pairs the function with a
+// thunk instantiated for its signature: the thunk takes the memory view for the call, reads the
+// parameters from the ValRaw slots, calls the function and stores the preview1 errno of the
+// result as the one i32 result. wasi_p1.cc binds each import as a vm host function whose
+// HostCallback runs the thunk directly (host_func.h: no std::function, no Trap per call); a
+// thunk that traps sets the message with setTrapMessage and returns the TrapCode. The families
+// live in fd_functions.cc, path_functions.cc and proc_functions.cc.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,12 +58,17 @@ struct Call {
   }
 };
 
-using HostImpl = std::function<jit::vm::Trap(WasiState& state, jit::vm::ValRaw* values)>;
+struct FunctionDef;
+// Runs `def` for one call: params in values[0..n), results to values[0..m). Returns
+// TrapCode::None, or a trap code after setTrapMessage.
+using Thunk = jit::vm::TrapCode (*)(WasiState& state, const FunctionDef& def,
+                                    jit::vm::ValRaw* values);
 
 struct FunctionDef {
   std::string name;
   jit::wasm::FuncType type;
-  HostImpl impl;
+  Thunk thunk = nullptr;
+  void (*target)() = nullptr;  // the C++ function the thunk casts back and calls, if any
 };
 using FunctionList = std::vector<FunctionDef>;
 
@@ -80,8 +87,8 @@ p3::Errno storeFilestat(const GuestMemory& memory, uint32_t ptr, const p3::FileS
                         Filetype type);
 
 // The trap of a call made before bindMemory (a start function calling preview1, or an embedder
-// that forgot to bind).
-jit::vm::Trap memoryNotBoundTrap(const std::string& name);
+// that forgot to bind): sets its message, returns its code.
+jit::vm::TrapCode memoryNotBoundTrap(const std::string& name);
 
 namespace detail {
 
@@ -109,20 +116,26 @@ p3::Errno invokeWith(p3::Errno (*fn)(Call&, Args...), Call& call, const jit::vm:
   return fn(call, WasmParam<Args>::get(values[I])...);
 }
 
+template <typename... Args>
+jit::vm::TrapCode thunk(WasiState& state, const FunctionDef& def, jit::vm::ValRaw* values) {
+  if (!state.memory) [[unlikely]] {
+    return memoryNotBoundTrap(def.name);
+  }
+  auto fn = reinterpret_cast<p3::Errno (*)(Call&, Args...)>(def.target);
+  Call call{state, GuestMemory(state.memory->base(), state.memory->sizeBytes())};
+  p3::Errno result = invokeWith(fn, call, values, std::index_sequence_for<Args...>{});
+  values[0].i32 = static_cast<int32_t>(toWasiErrno(result));
+  return jit::vm::TrapCode::None;
+}
+
 }  // namespace detail
 
 // A preview1 function returning an errno, from its C++ implementation.
 template <typename... Args>
 FunctionDef define(std::string name, p3::Errno (*fn)(Call&, Args...)) {
   jit::wasm::FuncType type{{detail::WasmParam<Args>::kType...}, {jit::wasm::kI32}};
-  HostImpl impl = [fn, name](WasiState& state, jit::vm::ValRaw* values) -> jit::vm::Trap {
-    if (!state.memory) return memoryNotBoundTrap(name);
-    Call call{state, GuestMemory(state.memory->base(), state.memory->sizeBytes())};
-    p3::Errno result = detail::invokeWith(fn, call, values, std::index_sequence_for<Args...>{});
-    values[0].i32 = static_cast<int32_t>(toWasiErrno(result));
-    return {};
-  };
-  return FunctionDef{std::move(name), std::move(type), std::move(impl)};
+  return FunctionDef{std::move(name), std::move(type), &detail::thunk<Args...>,
+                     reinterpret_cast<void (*)()>(fn)};
 }
 
 }  // namespace wcr::wasi::p1

@@ -281,14 +281,15 @@ Errno sockSend(Call& call, uint32_t fd, uint32_t siData, uint32_t siDataLen, uin
 Errno sockShutdown(Call& call, uint32_t fd, uint32_t how) { return notSocket(call, fd); }
 
 // proc_exit does not return: it has no result and unwinds the guest with a trap.
+jit::vm::TrapCode procExitThunk(WasiState& state, const FunctionDef&, jit::vm::ValRaw* values) {
+  const auto code = static_cast<uint32_t>(values[0].i32);
+  state.exitCode = code;
+  jit::vm::setTrapMessage(absl::StrFormat("wasi: proc_exit(%u)", code));
+  return jit::vm::TrapCode::HostTrap;
+}
+
 FunctionDef procExit() {
-  jit::wasm::FuncType type{{jit::wasm::kI32}, {}};
-  HostImpl impl = [](WasiState& state, jit::vm::ValRaw* values) -> jit::vm::Trap {
-    const auto code = static_cast<uint32_t>(values[0].i32);
-    state.exitCode = code;
-    return jit::vm::Trap(jit::vm::TrapCode::HostTrap, absl::StrFormat("wasi: proc_exit(%u)", code));
-  };
-  return FunctionDef{"proc_exit", std::move(type), std::move(impl)};
+  return FunctionDef{"proc_exit", jit::wasm::FuncType{{jit::wasm::kI32}, {}}, &procExitThunk};
 }
 
 }  // namespace

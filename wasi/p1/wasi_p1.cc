@@ -31,6 +31,18 @@ const absl::flat_hash_map<std::string, FunctionDef>& functionTable() {
   return *table;
 }
 
+// An import bound to one guest's state. The definition lives in functionTable(), which is
+// never destroyed nor changed after it is built.
+struct BoundFunction {
+  std::shared_ptr<WasiState> state;
+  const FunctionDef* def;
+};
+
+jit::vm::TrapCode callBound(jit::vm::VMHostContext* ctx, jit::vm::ValRaw* values) {
+  const auto* bound = static_cast<const BoundFunction*>(ctx->userData);
+  return bound->def->thunk(*bound->state, *bound->def, values);
+}
+
 // A stdio stream over `hostFd`, or over /dev/null when it is -1.
 absl::StatusOr<std::shared_ptr<p3::Descriptor>> stdioStream(int hostFd, const char* what) {
   if (hostFd >= 0) return p3::Descriptor::stream(hostFd, /*owned=*/false);
@@ -44,12 +56,12 @@ absl::StatusOr<std::shared_ptr<p3::Descriptor>> stdioStream(int hostFd, const ch
 
 }  // namespace
 
-jit::vm::Trap memoryNotBoundTrap(const std::string& name) {
-  return jit::vm::Trap(
-      jit::vm::TrapCode::HostTrap,
+jit::vm::TrapCode memoryNotBoundTrap(const std::string& name) {
+  jit::vm::setTrapMessage(
       absl::StrFormat("wasi_snapshot_preview1.%s called before the instance's memory was bound "
                       "(a start function cannot call WASI preview1)",
                       name));
+  return jit::vm::TrapCode::HostTrap;
 }
 
 WasiP1::WasiP1(std::shared_ptr<WasiState> state) : state_(std::move(state)) {}
@@ -141,10 +153,9 @@ absl::StatusOr<std::vector<Extern>> WasiP1::importsFor(const jit::wasm::Module& 
     }
     Extern ext;
     ext.kind = ExternKind::Func;
-    ext.func = jit::vm::makeHostFunc(types, def.type,
-                                     [state = state_, impl = def.impl](jit::vm::ValRaw* values) {
-                                       return impl(*state, values);
-                                     });
+    auto bound = std::make_shared<BoundFunction>(BoundFunction{state_, &def});
+    BoundFunction* data = bound.get();
+    ext.func = jit::vm::makeHostFunc(types, def.type, &callBound, data, std::move(bound));
     externs.push_back(std::move(ext));
   }
   return externs;
