@@ -2,9 +2,11 @@
 #include "wasi/p1/wasi_p1.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_format.h"
@@ -43,9 +45,18 @@ jit::vm::TrapCode callBound(jit::vm::VMHostContext* ctx, jit::vm::ValRaw* values
   return bound->def->thunk(*bound->state, *bound->def, values);
 }
 
-// A stdio stream over `hostFd`, or over /dev/null when it is -1.
+// A stdio stream over `hostFd`, or, when it is -1, an empty one: stdin reads from a pipe whose
+// write end is closed (at end of file at once, whatever /dev/null is on the host: some sandboxes
+// make it a regular file that shell redirections fill), stdout and stderr write to /dev/null.
 absl::StatusOr<std::shared_ptr<p3::Descriptor>> stdioStream(int hostFd, const char* what) {
   if (hostFd >= 0) return p3::Descriptor::stream(hostFd, /*owned=*/false);
+  if (std::string_view(what) == "stdin") {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) == 0) {
+      ::close(fds[1]);
+      return p3::Descriptor::stream(fds[0], /*owned=*/true);
+    }
+  }
   int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (fd < 0) {
     return absl::InternalError(
