@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "canon/abi/abi_trap.h"
@@ -56,28 +55,6 @@ struct Prepared {
   bool unsupported = false;  // the compiler refused a feature we lack (reported as skipped)
   std::shared_ptr<const canon::link::CompiledComponent> component;  // components only
 };
-
-bool messageMatches(std::string_view ours, std::string_view expected) {
-  return expected.empty() || absl::StrContains(absl::string_view(ours.data(), ours.size()),
-                                               absl::string_view(expected.data(), expected.size()));
-}
-
-std::string oneLine(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return out;
-}
-
-DirectiveResult makeResult(const Command& command, Outcome outcome, std::string message = {}) {
-  DirectiveResult result;
-  result.line = command.line;
-  result.directive = directiveName(command.kind);
-  result.outcome = outcome;
-  result.message = oneLine(message);
-  return result;
-}
 
 // ---- Script values <-> canonical ABI values ----
 

@@ -40,32 +40,6 @@ struct Prepared {
   std::optional<Module> module;
 };
 
-// The reference interpreter matches the expected text as a prefix of its own message; ours
-// carry a location prefix ("func 3 at offset 0x1f: type mismatch"), so a substring suffices.
-bool messageMatches(std::string_view ours, std::string_view expected) {
-  const absl::string_view haystack(ours.data(), ours.size());
-  return expected.empty() ||
-         absl::StrContains(haystack, absl::string_view(expected.data(), expected.size()));
-}
-
-// Keeps reports one line per directive.
-std::string oneLine(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return out;
-}
-
-DirectiveResult makeResult(const Command& command, Outcome outcome, std::string message = {}) {
-  DirectiveResult result;
-  result.line = command.line;
-  result.directive = directiveName(command.kind);
-  result.outcome = outcome;
-  result.message = oneLine(message);
-  return result;
-}
-
 class Runner {
  public:
   explicit Runner(const RunOptions& options) : options_(options) {}
@@ -361,6 +335,32 @@ class Runner {
 };
 
 }  // namespace
+
+// The reference interpreter matches the expected text as a prefix of its own message; ours
+// carry a location prefix ("func 3 at offset 0x1f: type mismatch"), so a substring suffices.
+bool messageMatches(std::string_view ours, std::string_view expected) {
+  const absl::string_view haystack(ours.data(), ours.size());
+  return expected.empty() ||
+         absl::StrContains(haystack, absl::string_view(expected.data(), expected.size()));
+}
+
+// Keeps reports one line per directive.
+std::string oneLine(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return out;
+}
+
+DirectiveResult makeResult(const Command& command, Outcome outcome, std::string message) {
+  DirectiveResult result;
+  result.line = command.line;
+  result.directive = directiveName(command.kind);
+  result.outcome = outcome;
+  result.message = oneLine(message);
+  return result;
+}
 
 size_t ScriptReport::count(Outcome outcome) const {
   size_t n = 0;

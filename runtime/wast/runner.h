@@ -81,4 +81,13 @@ ScriptReport runScriptSource(std::string_view source, const RunOptions& options 
 // "module", "assert_return", ... as written in scripts.
 const char* directiveName(jit::text::Command::Kind kind);
 
+// Helpers the core and component runners share.
+// Whether an error text matches the script's expected text: the reference interpreter matches a
+// prefix of its own message; ours carry a location prefix, so a substring suffices.
+bool messageMatches(std::string_view ours, std::string_view expected);
+// The text with line breaks replaced, so reports stay one line per directive.
+std::string oneLine(std::string_view text);
+DirectiveResult makeResult(const jit::text::Command& command, Outcome outcome,
+                           std::string message = {});
+
 }  // namespace wcr::runtime::wast
