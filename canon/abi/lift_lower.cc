@@ -132,9 +132,10 @@ uint64_t canonicalF64(uint64_t bits) {
   return std::isnan(d) ? kCanonicalNan64 : bits;
 }
 
-absl::StatusOr<Value> liftChar(uint64_t i) {
+absl::StatusOr<Value> liftChar(uint64_t i, TrapWording wording) {
   if (i >= 0x110000 || (i >= 0xD800 && i <= 0xDFFF)) {
-    return abiTrap("invalid `char` bit pattern");
+    return abiTrap(wording == TrapWording::Host ? "converted integer out of range for `char`"
+                                                : "invalid `char` bit pattern");
   }
   return Value::scalar(Value::Kind::Char, i);
 }
@@ -177,7 +178,7 @@ PrimFacts primFacts(PrimType p) {
 }
 
 // A primitive from its integer form (memory or a flat value), with the spec's conversions.
-absl::StatusOr<Value> primitiveFromInt(PrimType p, uint64_t raw) {
+absl::StatusOr<Value> primitiveFromInt(PrimType p, uint64_t raw, TrapWording wording) {
   PrimFacts f = primFacts(p);
   switch (p) {
     case PrimType::Bool:
@@ -187,7 +188,7 @@ absl::StatusOr<Value> primitiveFromInt(PrimType p, uint64_t raw) {
     case PrimType::F64:
       return Value::scalar(f.kind, canonicalF64(raw));
     case PrimType::Char:
-      return liftChar(raw & 0xFFFFFFFF);
+      return liftChar(raw & 0xFFFFFFFF, wording);
     default: {
       uint32_t bits = f.bytes * 8;
       uint64_t v = bits == 64 ? raw : raw & ((uint64_t{1} << bits) - 1);
@@ -197,6 +198,18 @@ absl::StatusOr<Value> primitiveFromInt(PrimType p, uint64_t raw) {
 }
 
 // ---- Loading ----
+
+absl::Status badDiscriminant(const LiftLowerContext& cx, uint64_t index, size_t cases) {
+  if (cx.wording == TrapWording::Host) {
+    return abiTrap(absl::StrFormat("discriminant %d out of range [0..%d)", index, cases));
+  }
+  return abiTrap("invalid variant discriminant");
+}
+
+const char* listOutOfBounds(const LiftLowerContext& cx) {
+  return cx.wording == TrapWording::Host ? "list pointer/length out of bounds of memory"
+                                         : "list content out-of-bounds";
+}
 
 absl::StatusOr<Value> loadList(LiftLowerContext& cx, uint64_t ptr, uint64_t length, ValType elem) {
   uint64_t elemSize = sizeOf(cx, elem);
@@ -214,12 +227,12 @@ absl::StatusOr<Value> loadListFromRange(LiftLowerContext& cx, uint64_t ptr, uint
                                         ValType elem) {
   uint64_t elemSize = sizeOf(cx, elem);
   if (elemSize != 0 && length > kMaxListByteLength / elemSize) {
-    return abiTrap("list content out-of-bounds");
+    return abiTrap(listOutOfBounds(cx));
   }
   if (ptr != alignTo(ptr, alignOf(cx, elem))) return abiTrap("unaligned pointer");
   uint64_t bytes = length * elemSize;
   uint64_t memSize = cx.memory->memory().size;
-  if (ptr > memSize || bytes > memSize - ptr) return abiTrap("list content out-of-bounds");
+  if (ptr > memSize || bytes > memSize - ptr) return abiTrap(listOutOfBounds(cx));
   return loadList(cx, ptr, length, elem);
 }
 
@@ -240,12 +253,12 @@ absl::StatusOr<Value> loadMapFromRange(LiftLowerContext& cx, uint64_t ptr, uint6
                                        ValType k, ValType v) {
   PairLayout pl = pairLayout(cx, k, v);
   if (pl.size != 0 && length > kMaxListByteLength / pl.size) {
-    return abiTrap("list content out-of-bounds");
+    return abiTrap(listOutOfBounds(cx));
   }
   if (ptr != alignTo(ptr, pl.align)) return abiTrap("unaligned pointer");
   uint64_t memSize = cx.memory->memory().size;
   if (ptr > memSize || length * pl.size > memSize - ptr) {
-    return abiTrap("list content out-of-bounds");
+    return abiTrap(listOutOfBounds(cx));
   }
   Value list;
   list.kind = Value::Kind::List;
@@ -291,7 +304,7 @@ absl::StatusOr<Value> load(LiftLowerContext& cx, uint64_t ptr, ValType t) {
       }();
     }
     if (p == PrimType::ErrorContext) return unimplemented("error-context");
-    return primitiveFromInt(p, loadInt(cx, ptr, primFacts(p).bytes));
+    return primitiveFromInt(p, loadInt(cx, ptr, primFacts(p).bytes), cx.wording);
   }
   const DefinedType& d = cx.types->defined(t.definedId());
   if (isRecordLike(d)) {
@@ -309,7 +322,7 @@ absl::StatusOr<Value> load(LiftLowerContext& cx, uint64_t ptr, ValType t) {
   if (isVariantLike(d)) {
     Facts f = factsOf(cx, t);
     uint64_t caseIndex = loadInt(cx, ptr, f.discriminantSize);
-    if (caseIndex >= caseCount(d)) return abiTrap("invalid variant discriminant");
+    if (caseIndex >= caseCount(d)) return badDiscriminant(cx, caseIndex, caseCount(d));
     std::optional<ValType> payload = caseType(d, caseIndex);
     if (!payload) return Value::variant(static_cast<uint32_t>(caseIndex));
     WCR_ASSIGN_OR_RETURN(Value v, load(cx, ptr + f.payloadOffset, *payload));
@@ -535,7 +548,7 @@ absl::StatusOr<Value> liftFlatDefined(LiftLowerContext& cx, FlatReader& vi, ValT
     Facts f = factsOf(cx, t);
     size_t start = vi.position();
     uint64_t caseIndex = static_cast<uint32_t>(vi.next().i32);
-    if (caseIndex >= caseCount(d)) return abiTrap("invalid variant discriminant");
+    if (caseIndex >= caseCount(d)) return badDiscriminant(cx, caseIndex, caseCount(d));
     std::optional<ValType> payload = caseType(d, caseIndex);
     Value out = Value::variant(static_cast<uint32_t>(caseIndex));
     if (payload) {
@@ -604,9 +617,9 @@ absl::StatusOr<Value> liftFlat(LiftLowerContext& cx, FlatReader& vi, ValType t) 
     case PrimType::S64:
     case PrimType::U64:
     case PrimType::F64:
-      return primitiveFromInt(p, static_cast<uint64_t>(vi.next().i64));
+      return primitiveFromInt(p, static_cast<uint64_t>(vi.next().i64), cx.wording);
     default:
-      return primitiveFromInt(p, static_cast<uint32_t>(vi.next().i32));
+      return primitiveFromInt(p, static_cast<uint32_t>(vi.next().i32), cx.wording);
   }
 }
 

@@ -252,11 +252,15 @@ absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding enc
       }
       break;
   }
+  // Too long for any memory: reported as the bounds check of the same path would report it.
+  const char* outOfBounds = wording == TrapWording::Host
+                                ? "string pointer/length out of bounds of memory"
+                                : "string content out-of-bounds";
   if (utf16) {
-    if (byteLength > kMaxStringByteLength) return abiTrap("string content out-of-bounds");
+    if (byteLength > kMaxStringByteLength) return abiTrap(outOfBounds);
     byteLength *= 2;
   }
-  if (byteLength > kMaxStringByteLength) return abiTrap("string content out-of-bounds");
+  if (byteLength > kMaxStringByteLength) return abiTrap(outOfBounds);
   if (ptr != alignTo(ptr, alignment)) return abiTrap("unaligned pointer");
   if (ptr > memory.size || byteLength > memory.size - ptr) {
     return abiTrap(wording == TrapWording::Host ? "string pointer/length out of bounds of memory"

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_format.h"
 #include "canon/abi/abi_trap.h"
 #include "jit/support/status.h"
@@ -186,7 +185,18 @@ class LiftedFunc : public Func {
     ComponentInstance& inst = *instance_;
     if (!inst.mayEnterFrom(caller)) return abi::abiTrap("cannot enter component instance");
     inst.enterFrom(caller);
-    absl::Cleanup leave = [&] { inst.leaveTo(caller); };
+    // Left again only when the call completes: after a trap the instance stays entered, so
+    // later calls trap with "cannot enter component instance", as Store.lift's leave_to is
+    // skipped by the trap in CanonicalABI.md (and Wasmtime behaves the same).
+    WCR_RETURN_IF_ERROR(callEntered(caller, args, onResolve));
+    inst.leaveTo(caller);
+    return absl::OkStatus();
+  }
+
+ private:
+  absl::Status callEntered(ComponentInstance* caller, absl::Span<const Value> args,
+                           OnResolve onResolve) {
+    ComponentInstance& inst = *instance_;
 
     abi::BorrowScope scope;
     OptionsMemory memory(options_, inst);
@@ -219,7 +229,6 @@ class LiftedFunc : public Func {
     return absl::OkStatus();
   }
 
- private:
   std::shared_ptr<ComponentInstance> instance_;
   std::shared_ptr<const vm::Func> core_;
   CanonOptions options_;
@@ -358,8 +367,8 @@ std::shared_ptr<const vm::Func> makeResourceBuiltin(vm::TypeRegistry& registry,
         implementer->enterFrom(&inst);
         std::vector<vm::ValRaw> args = {i32Slot(dropped->rep)};
         absl::Status status = callCore(*dtor, args);
+        if (!status.ok()) return toTrap(status);  // a trapped instance stays entered
         implementer->leaveTo(&inst);
-        if (!status.ok()) return toTrap(status);
         return vm::Trap{};
       }
     }

@@ -84,7 +84,10 @@ TEST_CASE("load utf8: valid text, empty strings, and the suite's trap messages")
   CHECK(!loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 8, 3).ok());
   CHECK(trapMessage(
             loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 0, 1u << 28).status()) ==
-        "string content out-of-bounds");
+        "string pointer/length out of bounds of memory");
+  CHECK(trapMessage(loadStringFromRange(viewOf(mem), StringEncoding::Utf8, 4, 0, 1u << 28,
+                                        TrapWording::Adapter)
+                        .status()) == "string content out-of-bounds");
 }
 
 TEST_CASE("load utf16 and latin1+utf16") {

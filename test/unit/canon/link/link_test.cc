@@ -153,9 +153,9 @@ TEST_CASE("component-to-component calls through canon lower and canon lift") {
   CHECK(oob.status().message().find("string content out-of-bounds") != std::string::npos);
 }
 
-TEST_CASE("post-return may not leave the instance; resources new/rep/drop with a destructor") {
+TEST_CASE("post-return may not leave the instance; resources new/rep/drop; traps poison") {
   Harness h;
-  auto inst = h.instantiate(R"((component
+  const std::string wat = R"((component
     (type $R (resource (rep i32)))
     (core func $new (canon resource.new $R))
     (core func $rep (canon resource.rep $R))
@@ -182,14 +182,20 @@ TEST_CASE("post-return may not leave the instance; resources new/rep/drop with a
     (func (export "use-after-drop") (result u32) (canon lift (core func $m "use-after-drop")))
     (func (export "trap-in-post") (result u32)
       (canon lift (core func $m "nop") (post-return (core func $m "post-new"))))
-  ))");
+  ))";
+  auto inst = h.instantiate(wat);
   auto r = call(inst, "roundtrip");
   REQUIRE(r.ok());
   CHECK((*r)[0].bits == 42);
   auto uad = call(inst, "use-after-drop");
   REQUIRE(!uad.ok());
   CHECK(uad.status().message() == "unknown handle index 1");
-  auto post = call(inst, "trap-in-post");
+  // A trap leaves the instance entered (CanonicalABI.md's Store.lift): it cannot be used again.
+  auto again = call(inst, "roundtrip");
+  REQUIRE(!again.ok());
+  CHECK(again.status().message() == "cannot enter component instance");
+  auto fresh = h.instantiate(wat);
+  auto post = call(fresh, "trap-in-post");
   REQUIRE(!post.ok());
   CHECK(post.status().message() == "cannot leave component instance");
 }
