@@ -2,7 +2,9 @@
 // functions imported by interface name (strings and records), values of every kind converted
 // both ways through guest memory, typed views, traps, link errors, refused values and a
 // component composed of two nested components.
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -202,4 +204,307 @@ TEST_CASE("component: link errors name the import") {
   auto io = wcr::Component::fromFile(engine, "/nonexistent/x.wasm");
   REQUIRE(!io.ok());
   CHECK(io.error().kind() == wcr::Error::Kind::Io);
+}
+
+namespace {
+
+// One identity function per kind: the export `K` lowers its argument into guest memory, the
+// guest calls the host import `id-K` with it (lifting it back out), the host's result is
+// lowered into guest memory and lifted as the export's result.
+struct KindCase {
+  const char* name;
+  const char* type;        // component type text
+  const char* coreParams;  // the flattened parameter
+  const char* coreResult;  // the flat result, or "" for a return pointer
+};
+
+const KindCase kKinds[] = {
+    {"bool", "bool", "i32", "i32"},
+    {"s8", "s8", "i32", "i32"},
+    {"u8", "u8", "i32", "i32"},
+    {"s16", "s16", "i32", "i32"},
+    {"u16", "u16", "i32", "i32"},
+    {"s32", "s32", "i32", "i32"},
+    {"u32", "u32", "i32", "i32"},
+    {"s64", "s64", "i64", "i64"},
+    {"u64", "u64", "i64", "i64"},
+    {"f32", "f32", "f32", "f32"},
+    {"f64", "f64", "f64", "f64"},
+    {"char", "char", "i32", "i32"},
+    {"string", "string", "i32 i32", ""},
+    {"list", "(list u32)", "i32 i32", ""},
+    {"record", "$rec", "i32 i32 i32", ""},
+    {"tuple", "(tuple u32 f64)", "i32 f64", ""},
+    {"variant", "$var", "i32 i32 i32", ""},
+    {"enum", "$color", "i32", "i32"},
+    {"option", "(option u32)", "i32 i32", ""},
+    {"result", "(result string (error u32))", "i32 i32 i32", ""},
+    {"flags", "$perms", "i32", "i32"},
+    {"nested", "(list (tuple string (option s16)))", "i32 i32", ""},
+};
+
+std::string kindsWat() {
+  std::string wat = R"((component
+  (type $rec' (record (field "a" u8) (field "b" string)))
+  (import "rec" (type $rec (eq $rec')))
+  (type $var' (variant (case "nothing") (case "num" u32) (case "text" string)))
+  (import "var" (type $var (eq $var')))
+  (type $color' (enum "red" "green" "blue"))
+  (import "color" (type $color (eq $color')))
+  (type $perms' (flags "read" "write" "exec"))
+  (import "perms" (type $perms (eq $perms')))
+)";
+  for (const KindCase& k : kKinds) {
+    wat += std::string("  (import \"id-") + k.name + "\" (func $id-" + k.name + " (param \"v\" " +
+           k.type + ") (result " + k.type + ")))\n";
+  }
+  wat += kLibc;
+  std::string main = "  (core module $Main\n";
+  std::string funcs;
+  std::string with = "  (core instance $main (instantiate $Main (with \"\" (instance\n";
+  std::string lifts;
+  for (const KindCase& k : kKinds) {
+    std::string n = k.name;
+    bool retptr = std::string(k.coreResult).empty();
+    wat += "  (core func $l-" + n + " (canon lower (func $id-" + n +
+           ") (memory $mem) (realloc $realloc)))\n";
+    std::string params = k.coreParams;
+    size_t count = 1 + std::count(params.begin(), params.end(), ' ');
+    std::string args;
+    for (size_t i = 0; i < count; ++i) args += " (local.get " + std::to_string(i) + ")";
+    if (retptr) {
+      main += "    (import \"\" \"" + n + "\" (func $" + n + " (param " + params + " i32)))\n";
+      funcs += "    (func (export \"" + n + "\") (param " + params + ") (result i32) (call $" + n +
+              args + " (i32.const 64)) (i32.const 64))\n";
+    } else {
+      main += "    (import \"\" \"" + n + "\" (func $" + n + " (param " + params + ") (result " +
+              k.coreResult + ")))\n";
+      funcs += "    (func (export \"" + n + "\") (param " + params + ") (result " + k.coreResult +
+              ") (call $" + n + args + "))\n";
+    }
+    with += "    (export \"" + n + "\" (func $l-" + n + "))\n";
+    lifts += "  (func (export \"" + n + "\") (param \"v\" " + k.type + ") (result " + k.type +
+             ") (canon lift (core func $main \"" + n + "\") (memory $mem) (realloc $realloc)))\n";
+  }
+  return wat + main + funcs + "  )\n" + with + "  ))))\n" + lifts + ")";
+}
+
+struct KindsFixture {
+  wcr::Engine engine;
+  wcr::Store store{engine};
+  std::vector<ComponentVal> hostSaw;
+  std::optional<wcr::ComponentInstance> instance;
+  std::optional<ComponentVal> hostReply;  // replaces the host's echo when set
+
+  KindsFixture() {
+    auto component = load(engine, kindsWat());
+    if (!component.ok()) FAIL(component.error().message());
+    wcr::ComponentLinker linker(engine);
+    for (const KindCase& k : kKinds) {
+      REQUIRE(linker
+                  .defineFunc(std::string("id-") + k.name,
+                              [this](const std::vector<ComponentVal>& args,
+                                     std::vector<ComponentVal>& results) -> wcr::Result<void> {
+                                hostSaw.push_back(args[0]);
+                                results.push_back(hostReply ? *hostReply : args[0]);
+                                return {};
+                              })
+                  .ok());
+    }
+    auto created = linker.instantiate(store, *component);
+    if (!created.ok()) FAIL(created.error().message());
+    instance = *created;
+  }
+
+  wcr::Result<std::vector<ComponentVal>> call(const std::string& name, const ComponentVal& v) {
+    auto f = instance->func(name);
+    REQUIRE(f);
+    return f->call({v});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("component: values of every kind round-trip through guest memory and the host") {
+  KindsFixture fx;
+  const std::vector<std::pair<std::string, ComponentVal>> cases = {
+      {"bool", ComponentVal::boolean(true)},
+      {"s8", ComponentVal::s8(-128)},
+      {"u8", ComponentVal::u8(255)},
+      {"s16", ComponentVal::s16(-32768)},
+      {"u16", ComponentVal::u16(65535)},
+      {"s32", ComponentVal::s32(-123456789)},
+      {"u32", ComponentVal::u32(4000000000u)},
+      {"s64", ComponentVal::s64(-(int64_t{1} << 62))},
+      {"u64", ComponentVal::u64(~uint64_t{0})},
+      {"f32", ComponentVal::f32(1.5f)},
+      {"f64", ComponentVal::f64(-2.25)},
+      {"char", ComponentVal::character(U'€')},
+      {"string", ComponentVal::string("héllo, wörld")},
+      {"list", ComponentVal::list({ComponentVal::u32(1), ComponentVal::u32(2),
+                                   ComponentVal::u32(3)})},
+      {"record", ComponentVal::record({{"a", ComponentVal::u8(7)},
+                                       {"b", ComponentVal::string("bee")}})},
+      {"tuple", ComponentVal::tuple({ComponentVal::u32(9), ComponentVal::f64(0.5)})},
+      {"variant", ComponentVal::variant("text", ComponentVal::string("payload"))},
+      {"variant", ComponentVal::variant("num", ComponentVal::u32(77))},
+      {"variant", ComponentVal::variant("nothing")},
+      {"enum", ComponentVal::enumCase("blue")},
+      {"option", ComponentVal::some(ComponentVal::u32(5))},
+      {"option", ComponentVal::none()},
+      {"result", ComponentVal::ok(ComponentVal::string("fine"))},
+      {"result", ComponentVal::err(ComponentVal::u32(404))},
+      {"flags", ComponentVal::flags({"read", "exec"})},
+      {"flags", ComponentVal::flags({})},
+      {"nested", ComponentVal::list({ComponentVal::tuple({ComponentVal::string("x"),
+                                                          ComponentVal::some(ComponentVal::s16(-2))}),
+                                     ComponentVal::tuple({ComponentVal::string(""),
+                                                          ComponentVal::none()})})},
+  };
+  for (const auto& [name, value] : cases) {
+    INFO(name << " " << value.toString());
+    fx.hostSaw.clear();
+    auto r = fx.call(name, value);
+    if (!r.ok()) FAIL(r.error().message());
+    REQUIRE(r->size() == 1);
+    CHECK((*r)[0] == value);
+    REQUIRE(fx.hostSaw.size() == 1);
+    CHECK(fx.hostSaw[0] == value);
+  }
+  CHECK(fx.call("record", cases[14].second)->at(0).toString() == "{a: 7, b: \"bee\"}");
+  CHECK(fx.call("nested", cases.back().second)->at(0).toString() ==
+        "[(\"x\", some(-2)), (\"\", none)]");
+  CHECK(fx.call("flags", cases[24].second)->at(0).toString() == "{read, exec}");
+  CHECK(fx.call("result", cases[23].second)->at(0).toString() == "err(404)");
+  CHECK(fx.call("char", cases[11].second)->at(0).toString() == "'€'");
+  // Integers convert between kinds when they fit.
+  CHECK(fx.call("u8", ComponentVal::s64(200))->at(0) == ComponentVal::u8(200));
+  CHECK(fx.call("s16", ComponentVal::u32(300))->at(0) == ComponentVal::s16(300));
+  // Record fields may come in any order.
+  CHECK(fx.call("record", ComponentVal::record({{"b", ComponentVal::string("z")},
+                                                {"a", ComponentVal::u8(1)}}))
+            ->at(0) == ComponentVal::record({{"a", ComponentVal::u8(1)},
+                                             {"b", ComponentVal::string("z")}}));
+}
+
+TEST_CASE("component: values that do not fit the type are refused with clear errors") {
+  KindsFixture fx;
+  auto refused = [&](const std::string& name, const ComponentVal& v) {
+    auto r = fx.call(name, v);
+    REQUIRE(!r.ok());
+    CHECK(r.error().kind() == wcr::Error::Kind::Invalid);
+    return r.error().message();
+  };
+  CHECK(refused("u32", ComponentVal::string("7")) ==
+        "argument 0 `v`: expected a value of type u32, got the string \"7\"");
+  CHECK(refused("u8", ComponentVal::s32(256)) == "argument 0 `v`: 256 is out of range for u8");
+  CHECK(refused("u64", ComponentVal::s8(-1)) == "argument 0 `v`: -1 is out of range for u64");
+  CHECK(refused("s8", ComponentVal::u64(128)) == "argument 0 `v`: 128 is out of range for s8");
+  CHECK(refused("char", ComponentVal::character(0xD800)).find("not a valid char") !=
+        std::string::npos);
+  CHECK(refused("char", ComponentVal::character(0x110000)).find("not a valid char") !=
+        std::string::npos);
+  CHECK(refused("string", ComponentVal::string("ok\xff")) ==
+        "argument 0 `v`: the string is not valid UTF-8 (at byte 2)");
+  CHECK(refused("nested", ComponentVal::list({ComponentVal::tuple(
+                              {ComponentVal::string("a"), ComponentVal::some(ComponentVal::s32(
+                                                              70000))})})) ==
+        "argument 0 `v`[0].1.some: 70000 is out of range for s16");
+  CHECK(refused("variant", ComponentVal::variant("nope")).find("unknown case `nope`") !=
+        std::string::npos);
+  CHECK(refused("variant", ComponentVal::variant("num")).find("a payload is required") !=
+        std::string::npos);
+  CHECK(refused("variant", ComponentVal::variant("nothing", ComponentVal::u32(1)))
+            .find("this case has no payload") != std::string::npos);
+  CHECK(refused("enum", ComponentVal::enumCase("purple")).find("unknown case `purple`") !=
+        std::string::npos);
+  CHECK(refused("flags", ComponentVal::flags({"read", "fly"})).find("unknown flag `fly`") !=
+        std::string::npos);
+  CHECK(refused("record", ComponentVal::record({{"a", ComponentVal::u8(1)}}))
+            .find("missing field `b`") != std::string::npos);
+  CHECK(refused("record", ComponentVal::record({{"a", ComponentVal::u8(1)},
+                                                {"b", ComponentVal::string("")},
+                                                {"c", ComponentVal::u8(1)}}))
+            .find("unknown field `c`") != std::string::npos);
+  CHECK(refused("tuple", ComponentVal::tuple({ComponentVal::u32(1)})).find("has 1 elements") !=
+        std::string::npos);
+  CHECK(refused("option", ComponentVal::ok()).find("expected a value of type option<u32>") !=
+        std::string::npos);
+  auto arity = fx.instance->func("u32")->call({});
+  REQUIRE(!arity.ok());
+  CHECK(arity.error().message().find("takes 1 arguments, 0 given") != std::string::npos);
+  CHECK(fx.hostSaw.empty());  // nothing refused reached the host
+
+  // A host result that does not fit the import's type traps the guest.
+  fx.hostReply = ComponentVal::string("not a u32");
+  auto bad = fx.call("u32", ComponentVal::u32(1));
+  REQUIRE(!bad.ok());
+  CHECK(bad.error().kind() == wcr::Error::Kind::Trap);
+  CHECK(bad.error().message().find("host function `id-u32` result: expected a value of type u32") !=
+        std::string::npos);
+}
+
+TEST_CASE("component: a component composed of two nested components and a host import") {
+  const char wat[] = R"((component
+    (import "scale" (func $scale (param "x" u32) (result u32)))
+    (component $C
+      (import "scale" (func $scale (param "x" u32) (result u32)))
+      (core func $scale' (canon lower (func $scale)))
+      (core module $M
+        (import "" "scale" (func $scale (param i32) (result i32)))
+        (memory (export "mem") 1)
+        (global $next (mut i32) (i32.const 256))
+        (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+          (local $p i32)
+          (local.set $p (global.get $next))
+          (global.set $next (i32.add (global.get $next) (local.get 3)))
+          (local.get $p))
+        ;; scale(the first byte of the string)
+        (func (export "first") (param i32 i32) (result i32)
+          (call $scale (i32.load8_u (local.get 0)))))
+      (core instance $m (instantiate $M (with "" (instance (export "scale" (func $scale'))))))
+      (func (export "first") (param "s" string) (result u32)
+        (canon lift (core func $m "first") (memory (core memory $m "mem"))
+          (realloc (core func $m "realloc")))))
+    (component $D
+      (import "first" (func $f (param "s" string) (result u32)))
+      (core module $Libc (memory (export "mem") 1) (data (i32.const 100) "Abc"))
+      (core instance $libc (instantiate $Libc))
+      (core func $f' (canon lower (func $f) (memory (core memory $libc "mem"))))
+      (core module $Main
+        (import "" "f" (func $f (param i32 i32) (result i32)))
+        (func (export "run") (result i32) (call $f (i32.const 100) (i32.const 3))))
+      (core instance $main (instantiate $Main (with "" (instance (export "f" (func $f'))))))
+      (func (export "run") (result u32) (canon lift (core func $main "run"))))
+    (instance $c (instantiate $C (with "scale" (func $scale))))
+    (instance $d (instantiate $D (with "first" (func $c "first"))))
+    (func (export "run") (alias export $d "run"))
+    (func (export "first") (alias export $c "first"))
+  ))";
+  wcr::Engine engine;
+  wcr::Store store(engine);
+  auto component = wcr::Component::fromBytes(engine, reinterpret_cast<const uint8_t*>(wat),
+                                             sizeof wat - 1);
+  REQUIRE(component.ok());
+  wcr::ComponentLinker linker(engine);
+  REQUIRE(linker.func("scale", [](uint32_t x) { return x * 10; }).ok());
+  auto instance = linker.instantiate(store, *component);
+  REQUIRE(instance.ok());
+  auto run = instance->func("run")->typed<uint32_t()>();
+  REQUIRE(run.ok());
+  CHECK(*run->call() == 'A' * 10);
+  auto first = instance->func("first")->typed<uint32_t(std::string)>();
+  REQUIRE(first.ok());
+  CHECK(*first->call("z") == 'z' * 10);
+
+  // A typed host function whose C++ parameters do not match the import traps when called.
+  wcr::ComponentLinker mismatched(engine);
+  REQUIRE(mismatched.func("scale", [](int64_t x) { return uint32_t(x); }).ok());
+  auto other = mismatched.instantiate(store, *component);
+  REQUIRE(other.ok());
+  auto trapped = other->func("run")->call({});
+  REQUIRE(!trapped.ok());
+  CHECK(trapped.error().kind() == wcr::Error::Kind::Trap);
+  CHECK(trapped.error().message().find("takes s64 for argument 0, the import passes u32") !=
+        std::string::npos);
 }
