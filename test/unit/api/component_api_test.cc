@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "wcr/wcr.h"
 #include "wcr/wcr.hh"
 
 namespace {
@@ -507,4 +508,112 @@ TEST_CASE("component: a component composed of two nested components and a host i
   CHECK(trapped.error().kind() == wcr::Error::Kind::Trap);
   CHECK(trapped.error().message().find("takes s64 for argument 0, the import passes u32") !=
         std::string::npos);
+}
+
+namespace {
+
+// A C host function for "test:host/shout" "shout": (s: string, n: u32) -> string.
+wcr_error_t* cShout(void* env, const wcr_component_val_t* args, size_t numArgs,
+                    wcr_component_val_t* results) {
+  ++*static_cast<int*>(env);
+  if (numArgs != 2 || args[0].kind != WCR_CV_STRING || args[1].kind != WCR_CV_U32) {
+    return wcr_error_new("unexpected arguments");
+  }
+  std::string s(args[0].of.string.data, args[0].of.string.size);
+  if (s == "boom") return wcr_error_new("the C host says boom");
+  std::string out;
+  for (uint64_t i = 0; i < args[1].of.u64; ++i) out += s + "!";
+  *results = wcr_component_val_string(out.data(), out.size());
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("component: the C API calls and defines functions over scalars and strings") {
+  const std::string wat = std::string(R"((component
+  (import "test:host/shout" (instance $h
+    (export "shout" (func (param "s" string) (param "n" u32) (result string)))))
+  (alias export $h "shout" (func $shout))
+)") + kLibc + R"(
+  (core func $shout' (canon lower (func $shout) (memory $mem) (realloc $realloc)))
+  (core module $Main
+    (import "" "shout" (func $shout (param i32 i32 i32 i32)))
+    (func (export "run") (param i32 i32 i32) (result i32)
+      (call $shout (local.get 0) (local.get 1) (local.get 2) (i32.const 64)) (i32.const 64))
+    (func (export "add") (param i32 i32) (result i64)
+      (i64.add (i64.extend_i32_s (local.get 0)) (i64.extend_i32_u (local.get 1)))))
+  (core instance $main (instantiate $Main (with "" (instance (export "shout" (func $shout'))))))
+  (func (export "run") (param "s" string) (param "n" u32) (result string)
+    (canon lift (core func $main "run") (memory $mem) (realloc $realloc)))
+  (func (export "add") (param "a" s8) (param "b" u16) (result s64)
+    (canon lift (core func $main "add")))
+))";
+  wcr_engine_t* engine = wcr_engine_new(2, nullptr);
+  wcr_component_t* component = nullptr;
+  REQUIRE(wcr_component_new(engine, reinterpret_cast<const uint8_t*>(wat.data()), wat.size(),
+                            &component) == nullptr);
+  wcr_store_t* store = wcr_store_new(engine);
+  wcr_component_linker_t* linker = wcr_component_linker_new(engine);
+  int calls = 0;
+  wcr_component_instance_t* instance = nullptr;
+  wcr_error_t* missing = wcr_component_linker_instantiate(linker, store, component, &instance);
+  REQUIRE(missing != nullptr);
+  CHECK(wcr_error_kind(missing) == WCR_ERROR_LINK);
+  wcr_error_delete(missing);
+  REQUIRE(wcr_component_linker_define_func(linker, "test:host/shout", "shout", cShout, &calls) ==
+          nullptr);
+  REQUIRE(wcr_component_linker_instantiate(linker, store, component, &instance) == nullptr);
+
+  wcr_component_func_t* run = wcr_component_instance_func(instance, nullptr, "run");
+  REQUIRE(run);
+  wcr_component_val_t args[2];
+  args[0].kind = WCR_CV_STRING;
+  args[0].of.string.data = const_cast<char*>("hey");
+  args[0].of.string.size = 3;
+  args[1].kind = WCR_CV_U32;
+  args[1].of.u64 = 2;
+  wcr_component_val_t result;
+  REQUIRE(wcr_component_func_call(run, args, 2, &result, 1) == nullptr);
+  REQUIRE(result.kind == WCR_CV_STRING);
+  CHECK(std::string(result.of.string.data, result.of.string.size) == "hey!hey!");
+  wcr_component_val_free(&result);
+  CHECK(calls == 1);
+
+  // Integers are range-checked against the type.
+  args[1].of.u64 = ~uint64_t{0};
+  wcr_error_t* range = wcr_component_func_call(run, args, 2, &result, 1);
+  REQUIRE(range != nullptr);
+  CHECK(wcr_error_kind(range) == WCR_ERROR_INVALID);
+  CHECK(std::string(wcr_error_message(range)).find("out of range for u32") != std::string::npos);
+  wcr_error_delete(range);
+
+  wcr_component_func_t* add = wcr_component_instance_func(instance, nullptr, "add");
+  REQUIRE(add);
+  args[0].kind = WCR_CV_S8;
+  args[0].of.s64 = -100;
+  args[1].kind = WCR_CV_U16;
+  args[1].of.u64 = 60000;
+  REQUIRE(wcr_component_func_call(add, args, 2, &result, 1) == nullptr);
+  CHECK(result.kind == WCR_CV_S64);
+  CHECK(result.of.s64 == 59900);
+  wcr_component_func_delete(add);
+
+  args[0].kind = WCR_CV_STRING;
+  args[0].of.string.data = const_cast<char*>("boom");
+  args[0].of.string.size = 4;
+  args[1].kind = WCR_CV_U32;
+  args[1].of.u64 = 1;
+  wcr_error_t* trap = wcr_component_func_call(run, args, 2, &result, 1);
+  REQUIRE(trap != nullptr);
+  CHECK(wcr_error_kind(trap) == WCR_ERROR_TRAP);
+  CHECK(std::string(wcr_error_message(trap)).find("the C host says boom") != std::string::npos);
+  wcr_error_delete(trap);
+
+  CHECK(wcr_component_instance_func(instance, "nope", "run") == nullptr);
+  wcr_component_func_delete(run);
+  wcr_component_instance_delete(instance);
+  wcr_component_linker_delete(linker);
+  wcr_store_delete(store);
+  wcr_component_delete(component);
+  wcr_engine_delete(engine);
 }
