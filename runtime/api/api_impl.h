@@ -66,6 +66,7 @@ struct ComponentLinker::Impl {
     bool isInstance = false;
     ComponentHostCallback func;
     absl::flat_hash_map<std::string, ComponentHostCallback> funcs;
+    absl::flat_hash_map<std::string, std::shared_ptr<canon::abi::ResourceType>> resources;
   };
   absl::flat_hash_map<std::string, Definition> defs;
 };
@@ -101,6 +102,7 @@ ExportType toExportType(const jit::wasm::Module& module, const jit::wasm::Export
 absl::StatusOr<canon::abi::Value> toAbiValue(const canon::model::TypeTable& types,
                                              const ComponentVal& v, canon::model::ValType t,
                                              const std::string& where);
+ResourceType wrapResourceType(const canon::abi::ResourceType* type);  // not owning
 absl::StatusOr<ComponentVal> fromAbiValue(const canon::model::TypeTable& types,
                                           const canon::abi::Value& v, canon::model::ValType t);
 

@@ -334,12 +334,30 @@ Result<void> ComponentLinker::defineFunc(const std::string& interfaceName,
   return {};
 }
 
+Result<ResourceType> ComponentLinker::defineResource(const std::string& interfaceName,
+                                                     const std::string& resourceName,
+                                                     std::function<void(uint32_t)> onDrop) {
+  auto [it, inserted] = impl_->defs.try_emplace(interfaceName);
+  if (!inserted && !it->second.isInstance) {
+    return Error(Error::Kind::Invalid,
+                 absl::StrFormat("`%s` is already defined as a func", interfaceName));
+  }
+  it->second.isInstance = true;
+  auto type = std::make_shared<canon::abi::ResourceType>();
+  type->name = resourceName;
+  type->hostDrop = std::move(onDrop);
+  it->second.resources[resourceName] = type;
+  return ResourceType(std::shared_ptr<const void>(type, type.get()));
+}
+
 namespace {
 
-// The instance import `name` of type `type`, made of the linker's definitions.
+// The instance import `name` of type `type`, made of the linker's definitions; the host
+// resource types it uses are added to `resources`.
 Result<std::shared_ptr<link::InstanceItem>> instanceImport(
     const std::shared_ptr<model::TypeTable>& types, model::InstanceTypeId type,
-    const std::string& name, const ComponentLinker::Impl::Definition& def) {
+    const std::string& name, const ComponentLinker::Impl::Definition& def,
+    std::vector<std::shared_ptr<canon::abi::ResourceType>>& resources) {
   auto item = std::make_shared<link::InstanceItem>();
   for (const auto& [member, ext] : types->instance(type).exports) {
     link::Item out;
@@ -355,11 +373,22 @@ Result<std::shared_ptr<link::InstanceItem>> instanceImport(
           bindHostFunc(types, ext.type.func(), fn->second, absl::StrCat(name, "#", member)));
     } else if (ext.kind == model::ExternType::Type && !isResourceType(ext)) {
       out.kind = link::Item::Kind::Type;  // a value type: nothing to provide at run time
+    } else if (isResourceType(ext)) {
+      auto res = def.resources.find(member);
+      if (res == def.resources.end()) {
+        return linkError(absl::StrFormat(
+            "missing resource type `%s` of the imported instance `%s` (define it with "
+            "defineResource)",
+            member, name));
+      }
+      out.kind = link::Item::Kind::Type;
+      out.resource = res->second.get();
+      resources.push_back(res->second);
     } else {
       return linkError(absl::StrFormat(
-          "the imported instance `%s` exports the %s `%s`; the linker provides funcs only "
-          "(host resources are not supported yet)",
-          name, isResourceType(ext) ? "resource type" : ext.describe(), member));
+          "the imported instance `%s` exports the %s `%s`; the linker provides funcs and "
+          "resource types only",
+          name, ext.describe(), member));
     }
     item->exports.emplace_back(member, std::move(out));
   }
@@ -378,6 +407,7 @@ Result<ComponentInstance> ComponentLinker::instantiate(Store& store,
   const model::ComponentInfo& info = c.info();
   const std::shared_ptr<model::TypeTable>& types = info.types;
   link::InstanceItem args;
+  std::vector<std::shared_ptr<canon::abi::ResourceType>> resources;
   for (const auto& [name, ext] : types->component(info.type).imports) {
     auto def = impl_->defs.find(name);
     link::Item item;
@@ -411,7 +441,7 @@ Result<ComponentInstance> ComponentLinker::instantiate(Store& store,
             "the import `%s` is an instance, the linker defines a func of that name", name));
       }
       Result<std::shared_ptr<link::InstanceItem>> instance =
-          instanceImport(types, ext.type.instance(), name, def->second);
+          instanceImport(types, ext.type.instance(), name, def->second, resources);
       if (!instance.ok()) return instance.error();
       item.kind = link::Item::Kind::Instance;
       item.instance = *std::move(instance);
@@ -427,6 +457,8 @@ Result<ComponentInstance> ComponentLinker::instantiate(Store& store,
     case link::InstantiateResult::Failure::Trap:
       return Error(Error::Kind::Trap, created->message);
   }
+  // The instance's handle tables point at the host resource types it imported.
+  for (const auto& r : resources) created->instance->retain(r);
   store.impl()->componentInstances.push_back(created->instance);
   auto impl = std::make_shared<ComponentInstance::Impl>();
   impl->store = store.impl();

@@ -44,8 +44,25 @@ const char* toString(ComponentValKind kind) {
     case K::Option: return "option";
     case K::Result: return "result";
     case K::Flags: return "flags";
+    case K::Own: return "own";
+    case K::Borrow: return "borrow";
   }
   return "?";
+}
+
+const std::string& ResourceType::name() const {
+  static const std::string kNone = "?";
+  return impl_ ? static_cast<const canon::abi::ResourceType*>(impl_.get())->name : kNone;
+}
+
+bool ResourceType::hostDefined() const {
+  return impl_ && static_cast<const canon::abi::ResourceType*>(impl_.get())->hostDefined();
+}
+
+ResourceType wrapResourceType(const canon::abi::ResourceType* type) {
+  // Guest-defined types are owned by their instance; host-defined ones arrive here through
+  // the linker, which keeps them alive (see ComponentLinker::defineResource).
+  return ResourceType(std::shared_ptr<const void>(std::shared_ptr<const void>(), type));
 }
 
 // ---- Construction and access ----
@@ -126,6 +143,28 @@ ComponentVal ComponentVal::flags(std::vector<std::string> labels) {
   return v;
 }
 
+ComponentVal ComponentVal::own(ResourceType type, uint32_t rep) {
+  ComponentVal v = integral(K::Own, rep);
+  v.resource_ = std::move(type);
+  return v;
+}
+
+ComponentVal ComponentVal::borrow(ResourceType type, uint32_t rep) {
+  ComponentVal v = integral(K::Borrow, rep);
+  v.resource_ = std::move(type);
+  return v;
+}
+
+const ResourceType& ComponentVal::resourceType() const {
+  assert(kind_ == K::Own || kind_ == K::Borrow);
+  return resource_;
+}
+
+uint32_t ComponentVal::rep() const {
+  assert(kind_ == K::Own || kind_ == K::Borrow);
+  return static_cast<uint32_t>(bits_);
+}
+
 namespace {
 bool isSignedKind(K k) { return k == K::S8 || k == K::S16 || k == K::S32 || k == K::S64; }
 bool isUnsignedKind(K k) { return k == K::U8 || k == K::U16 || k == K::U32 || k == K::U64; }
@@ -199,7 +238,7 @@ const std::vector<std::string>& ComponentVal::flagLabels() const {
 
 bool ComponentVal::operator==(const ComponentVal& o) const {
   return kind_ == o.kind_ && bits_ == o.bits_ && text_ == o.text_ && items_ == o.items_ &&
-         names_ == o.names_;
+         names_ == o.names_ && resource_ == o.resource_;
 }
 
 namespace {
@@ -265,6 +304,8 @@ std::string ComponentVal::toString() const {
     case K::Option: return bits_ ? withPayload("some") : "none";
     case K::Result: return withPayload(bits_ ? "ok" : "err");
     case K::Flags: return absl::StrCat("{", absl::StrJoin(names_, ", "), "}");
+    case K::Own:
+    case K::Borrow: return absl::StrCat(wcr::toString(kind_), "<", resource_.name(), ">#", bits_);
   }
   return "?";
 }
@@ -398,6 +439,16 @@ class ToAbi {
           }
         }
         return Value::scalar(Value::Kind::Flags, bits);
+      }
+      case DefinedKind::Own:
+      case DefinedKind::Borrow: {
+        // A borrow parameter also takes an own handle the host keeps (it lends it).
+        bool fits = v.kind() == K::Borrow ? d.kind == DefinedKind::Borrow : v.kind() == K::Own;
+        if (!fits || !v.resourceType().raw()) return wrongKind(v, t, where);
+        return Value::handle(d.kind == DefinedKind::Own ? Value::Kind::Own : Value::Kind::Borrow,
+                             static_cast<const canon::abi::ResourceType*>(
+                                 v.resourceType().raw()),
+                             v.rep());
       }
       default:
         return fail(where, absl::StrFormat("values of type %s are not supported by the API yet",
@@ -564,6 +615,10 @@ class FromAbi {
         }
         return ComponentVal::flags(std::move(labels));
       }
+      case DefinedKind::Own:
+        return ComponentVal::own(wrapResourceType(v.resource), static_cast<uint32_t>(v.bits));
+      case DefinedKind::Borrow:
+        return ComponentVal::borrow(wrapResourceType(v.resource), static_cast<uint32_t>(v.bits));
       default:
         return unsupported(t);
     }

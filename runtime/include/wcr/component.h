@@ -259,6 +259,15 @@ class ComponentLinker {
   // The func `funcName` of the imported instance `interfaceName` ("wasi:cli/stdout@0.3.0").
   Result<void> defineFunc(const std::string& interfaceName, const std::string& funcName,
                           ComponentHostCallback callback);
+  // A host-defined resource type exported as `resourceName` by the imported instance
+  // `interfaceName` (`(export "file" (type (sub resource)))`). Its handles carry a rep the host
+  // chooses (ComponentVal::own(type, rep)); `onDrop` (optional) is called with the rep when a
+  // guest drops an own handle. Constructors and methods are funcs of the same instance
+  // ("[constructor]file", "[method]file.read") defined with defineFunc.
+  Result<ResourceType> defineResource(const std::string& interfaceName,
+                                      const std::string& resourceName,
+                                      std::function<void(uint32_t rep)> onDrop = {});
+
   // A C++ callable over bool, fixed-width integers, float, double and std::string (it may
   // return Result<T> to trap). Its arguments are checked against the import's values per call.
   template <typename F>

@@ -7,10 +7,12 @@
 // into a component (a wrong kind, an unknown case, label or field, an integer out of range, an
 // invalid char or a string that is not UTF-8 is an Error of kind Invalid naming where it is).
 // Integers convert between integer kinds when the value fits the type (s64(5) passes as a u8).
-// Resource handles (own/borrow) are not ComponentVals yet.
+// Resource handles (own/borrow) carry their ResourceType and rep; a handle's kind is checked,
+// not yet that its resource type is the one the function names.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,9 +42,27 @@ enum class ComponentValKind : uint8_t {
   Option,
   Result,
   Flags,
+  Own,
+  Borrow,
 };
 
 const char* toString(ComponentValKind kind);  // "bool", "u32", "record", ...
+
+// A resource type: host-defined (ComponentLinker::defineResource) or defined by a component
+// instance (then valid while the instance lives). Compared by identity.
+class ResourceType {
+ public:
+  ResourceType() = default;
+  const std::string& name() const;
+  bool hostDefined() const;
+  bool operator==(const ResourceType& o) const { return impl_ == o.impl_; }
+
+  explicit ResourceType(std::shared_ptr<const void> impl) : impl_(std::move(impl)) {}
+  const void* raw() const { return impl_.get(); }
+
+ private:
+  std::shared_ptr<const void> impl_;  // a canon::abi::ResourceType
+};
 
 class ComponentVal {
  public:
@@ -78,6 +98,10 @@ class ComponentVal {
   static ComponentVal ok(std::optional<ComponentVal> payload = std::nullopt);
   static ComponentVal err(std::optional<ComponentVal> payload = std::nullopt);
   static ComponentVal flags(std::vector<std::string> labels);
+  // Resource handles: for a host-defined resource, `rep` is the host's own number for the
+  // object (an index into its table, say).
+  static ComponentVal own(ResourceType type, uint32_t rep);
+  static ComponentVal borrow(ResourceType type, uint32_t rep);
 
   ComponentValKind kind() const { return kind_; }
 
@@ -104,9 +128,12 @@ class ComponentVal {
   const ComponentVal* payload() const;
   // Flags: the labels that are set.
   const std::vector<std::string>& flagLabels() const;
+  // Own and borrow: the resource type and the rep.
+  const ResourceType& resourceType() const;
+  uint32_t rep() const;
 
   // Readable form in the WAVE style: 42, "hi", 'x', [1, 2], {x: 1, y: "a"}, (1, "a"),
-  // circle(2.5), red, some(1), none, ok("x"), err, {read, write}.
+  // circle(2.5), red, some(1), none, ok("x"), err, {read, write}, own<file>#3.
   std::string toString() const;
 
   bool operator==(const ComponentVal& o) const;
@@ -121,11 +148,12 @@ class ComponentVal {
 
   ComponentValKind kind_ = ComponentValKind::Bool;
   // Bool (0/1), integers (two's complement, sign-extended), Char, F32/F64 (the bit pattern),
-  // Option/Result (1: some/ok).
+  // Option/Result (1: some/ok), Own/Borrow (the rep).
   uint64_t bits_ = 0;
   std::string text_;                // String, or the case name of Variant/Enum
   std::vector<ComponentVal> items_;  // List/Tuple elements, Record fields, the payload if any
   std::vector<std::string> names_;   // Record field names, Flags labels
+  ResourceType resource_;           // Own/Borrow
 };
 
 }  // namespace wcr

@@ -617,3 +617,117 @@ TEST_CASE("component: the C API calls and defines functions over scalars and str
   wcr_component_delete(component);
   wcr_engine_delete(engine);
 }
+
+TEST_CASE("component: host resources: constructors, methods, handles to and from the host") {
+  const std::string wat = std::string(R"((component
+  (import "test:host/counters" (instance $h
+    (export "counter" (type $c (sub resource)))
+    (export "[constructor]counter" (func (param "start" u32) (result (own $c))))
+    (export "[method]counter.get" (func (param "self" (borrow $c)) (result u32)))))
+  (alias export $h "counter" (type $counter))
+  (alias export $h "[constructor]counter" (func $new))
+  (alias export $h "[method]counter.get" (func $get))
+  (core func $new' (canon lower (func $new)))
+  (core func $get' (canon lower (func $get)))
+  (core func $drop (canon resource.drop $counter))
+  (core module $Main
+    (import "" "new" (func $new (param i32) (result i32)))
+    (import "" "get" (func $get (param i32) (result i32)))
+    (import "" "drop" (func $drop (param i32)))
+    ;; new(start), get, drop: returns what get saw
+    (func (export "run") (param i32) (result i32)
+      (local $h i32) (local $v i32)
+      (local.set $h (call $new (local.get 0)))
+      (local.set $v (call $get (local.get $h)))
+      (call $drop (local.get $h))
+      (local.get $v))
+    (func (export "make") (param i32) (result i32) (call $new (local.get 0)))
+    ;; a borrowed handle must be dropped before the call returns
+    (func (export "peek") (param i32) (result i32)
+      (local $v i32)
+      (local.set $v (call $get (local.get 0)))
+      (call $drop (local.get 0))
+      (local.get $v))
+    (func (export "consume") (param i32) (call $drop (local.get 0))))
+  (core instance $main (instantiate $Main (with "" (instance
+    (export "new" (func $new')) (export "get" (func $get')) (export "drop" (func $drop))))))
+  (func (export "run") (param "start" u32) (result u32) (canon lift (core func $main "run")))
+  (func (export "make") (param "start" u32) (result (own $counter))
+    (canon lift (core func $main "make")))
+  (func (export "peek") (param "c" (borrow $counter)) (result u32)
+    (canon lift (core func $main "peek")))
+  (func (export "consume") (param "c" (own $counter)) (canon lift (core func $main "consume")))
+))");
+  wcr::Engine engine;
+  wcr::Store store(engine);
+  auto component = load(engine, wat);
+  if (!component.ok()) FAIL(component.error().message());
+
+  // The host's counters: rep is the index.
+  std::vector<uint32_t> counters;
+  std::vector<uint32_t> dropped;
+  wcr::ComponentLinker linker(engine);
+  auto missing = linker.instantiate(store, *component);
+  REQUIRE(!missing.ok());
+  CHECK(missing.error().kind() == wcr::Error::Kind::Link);
+
+  auto counter = linker.defineResource("test:host/counters", "counter",
+                                       [&](uint32_t rep) { dropped.push_back(rep); });
+  REQUIRE(counter.ok());
+  CHECK(counter->name() == "counter");
+  CHECK(counter->hostDefined());
+  wcr::ResourceType type = *counter;
+  REQUIRE(linker
+              .defineFunc("test:host/counters", "[constructor]counter",
+                          [&](const std::vector<ComponentVal>& args,
+                              std::vector<ComponentVal>& results) -> wcr::Result<void> {
+                            counters.push_back(static_cast<uint32_t>(args[0].asUnsigned()));
+                            results.push_back(ComponentVal::own(
+                                type, static_cast<uint32_t>(counters.size() - 1)));
+                            return {};
+                          })
+              .ok());
+  REQUIRE(linker
+              .defineFunc("test:host/counters", "[method]counter.get",
+                          [&](const std::vector<ComponentVal>& args,
+                              std::vector<ComponentVal>& results) -> wcr::Result<void> {
+                            if (args[0].kind() != wcr::ComponentValKind::Borrow ||
+                                !(args[0].resourceType() == type)) {
+                              return wcr::Error(wcr::Error::Kind::Trap, "not a counter");
+                            }
+                            results.push_back(ComponentVal::u32(counters.at(args[0].rep()) + 1));
+                            return {};
+                          })
+              .ok());
+  auto instance = linker.instantiate(store, *component);
+  if (!instance.ok()) FAIL(instance.error().message());
+
+  // Inside the guest: construct, call a method, drop (the host hears of the drop).
+  auto run = instance->func("run")->typed<uint32_t(uint32_t)>();
+  REQUIRE(run.ok());
+  CHECK(*run->call(41) == 42);
+  CHECK(dropped == std::vector<uint32_t>{0});
+
+  // A handle comes out to the host, is lent back, then given back and dropped by the guest.
+  auto made = instance->func("make")->call({ComponentVal::u32(9)});
+  REQUIRE(made.ok());
+  const ComponentVal& handle = (*made)[0];
+  REQUIRE(handle.kind() == wcr::ComponentValKind::Own);
+  CHECK(handle.resourceType() == type);
+  CHECK(handle.rep() == 1);
+  CHECK(handle.toString() == "own<counter>#1");
+  auto peeked = instance->func("peek")->call({handle});
+  if (!peeked.ok()) FAIL(peeked.error().message());
+  CHECK((*peeked)[0] == ComponentVal::u32(10));
+  auto lent = instance->func("peek")->call({ComponentVal::borrow(type, 1)});
+  REQUIRE(lent.ok());
+  CHECK((*lent)[0] == ComponentVal::u32(10));
+  REQUIRE(instance->func("consume")->call({handle}).ok());
+  CHECK(dropped == std::vector<uint32_t>{0, 1});
+
+  // A borrow is not an own.
+  auto wrong = instance->func("consume")->call({ComponentVal::borrow(type, 1)});
+  REQUIRE(!wrong.ok());
+  CHECK(wrong.error().kind() == wcr::Error::Kind::Invalid);
+  CHECK(wrong.error().message().find("expected a value of type own<") != std::string::npos);
+}
