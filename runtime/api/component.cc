@@ -22,12 +22,18 @@ using canon::abi::Value;
 
 const char* toString(ComponentItem::Kind kind) {
   switch (kind) {
-    case ComponentItem::Kind::Module: return "module";
-    case ComponentItem::Kind::Func: return "func";
-    case ComponentItem::Kind::Value: return "value";
-    case ComponentItem::Kind::Type: return "type";
-    case ComponentItem::Kind::Component: return "component";
-    case ComponentItem::Kind::Instance: return "instance";
+    case ComponentItem::Kind::Module:
+      return "module";
+    case ComponentItem::Kind::Func:
+      return "func";
+    case ComponentItem::Kind::Value:
+      return "value";
+    case ComponentItem::Kind::Type:
+      return "type";
+    case ComponentItem::Kind::Component:
+      return "component";
+    case ComponentItem::Kind::Instance:
+      return "instance";
   }
   return "?";
 }
@@ -40,18 +46,34 @@ ComponentItem describe(const model::TypeTable& types, const std::string& name,
   out.name = name;
   out.kind = static_cast<ComponentItem::Kind>(ext.kind);
   switch (ext.kind) {
-    case model::ExternType::Module: out.type = "module"; break;
-    case model::ExternType::Func: out.type = types.toString(ext.type.func()); break;
-    case model::ExternType::Value: out.type = types.toString(ext.type.value); break;
+    case model::ExternType::Module:
+      out.type = "module";
+      break;
+    case model::ExternType::Func:
+      out.type = types.toString(ext.type.func());
+      break;
+    case model::ExternType::Value:
+      out.type = types.toString(ext.type.value);
+      break;
     case model::ExternType::Type:
       switch (ext.type.kind) {
-        case model::AnyType::Value: out.type = types.toString(ext.type.value); break;
-        case model::AnyType::Func: out.type = types.toString(ext.type.func()); break;
-        case model::AnyType::Resource: out.type = "resource"; break;
-        default: out.type = model::toString(ext.type.kind); break;
+        case model::AnyType::Value:
+          out.type = types.toString(ext.type.value);
+          break;
+        case model::AnyType::Func:
+          out.type = types.toString(ext.type.func());
+          break;
+        case model::AnyType::Resource:
+          out.type = "resource";
+          break;
+        default:
+          out.type = model::toString(ext.type.kind);
+          break;
       }
       break;
-    case model::ExternType::Component: out.type = "component"; break;
+    case model::ExternType::Component:
+      out.type = "component";
+      break;
     case model::ExternType::Instance:
       out.type = "instance";
       for (const auto& [member, memberType] : types.instance(ext.type.instance()).exports) {
@@ -92,7 +114,8 @@ link::HostFn bindHostFunc(std::shared_ptr<model::TypeTable> types, model::FuncTy
     for (size_t i = 0; i < args.size() && i < ft.params.size(); ++i) {
       absl::StatusOr<ComponentVal> v = fromAbiValue(*types, args[i], ft.params[i].type);
       if (!v.ok()) {
-        return canon::abi::abiTrap(absl::StrCat("host function `", name, "`: ", v.status().message()));
+        return canon::abi::abiTrap(
+            absl::StrCat("host function `", name, "`: ", v.status().message()));
       }
       params.push_back(*std::move(v));
     }
@@ -101,9 +124,9 @@ link::HostFn bindHostFunc(std::shared_ptr<model::TypeTable> types, model::FuncTy
     if (!called.ok()) return canon::abi::abiTrap(called.error().message());
     size_t want = ft.result ? 1 : 0;
     if (out.size() != want) {
-      return canon::abi::abiTrap(absl::StrFormat(
-          "host function `%s` returned %d results, its type %s has %d", name, out.size(),
-          types->toString(type), want));
+      return canon::abi::abiTrap(
+          absl::StrFormat("host function `%s` returned %d results, its type %s has %d", name,
+                          out.size(), types->toString(type), want));
     }
     for (const ComponentVal& r : out) {
       absl::StatusOr<Value> v =
@@ -123,8 +146,8 @@ Result<Component> Component::fromBytes(const Engine& engine, const uint8_t* data
   std::vector<uint8_t> text;
   absl::Span<const uint8_t> bytes(data, size);
   if (size == 0 || data[0] != 0) {  // text format (binary starts with the \0asm magic)
-    absl::StatusOr<std::vector<uint8_t>> binary = canon::text::parseComponentWat(
-        std::string_view(reinterpret_cast<const char*>(data), size));
+    absl::StatusOr<std::vector<uint8_t>> binary =
+        canon::text::parseComponentWat(std::string_view(reinterpret_cast<const char*>(data), size));
     if (!binary.ok()) return toError(binary.status());
     text = *std::move(binary);
     bytes = text;
@@ -181,9 +204,8 @@ Result<std::vector<ComponentVal>> ComponentFunc::call(const std::vector<Componen
   std::vector<Value> values;
   values.reserve(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
-    absl::StatusOr<Value> v = toAbiValue(
-        types, args[i], ft.params[i].type,
-        absl::StrFormat("argument %d `%s`", i, ft.params[i].name));
+    absl::StatusOr<Value> v = toAbiValue(types, args[i], ft.params[i].type,
+                                         absl::StrFormat("argument %d `%s`", i, ft.params[i].name));
     if (!v.ok()) return toError(v.status());
     values.push_back(*std::move(v));
   }
@@ -234,12 +256,12 @@ Result<void> checkComponentSignature(const ComponentFunc& func,
                                      std::optional<ComponentValKind> result) {
   std::vector<std::string> want;
   for (ComponentValKind k : params) want.push_back(toString(k));
-  std::string wanted = absl::StrFormat("(%s) -> %s", absl::StrJoin(want, ", "),
-                                       result ? toString(*result) : "()");
+  std::string wanted =
+      absl::StrFormat("(%s) -> %s", absl::StrJoin(want, ", "), result ? toString(*result) : "()");
   auto mismatch = [&] {
     return Error(Error::Kind::Invalid,
-                 absl::StrFormat("function type mismatch: expected %s, the function is %s",
-                                 wanted, func.typeText()));
+                 absl::StrFormat("function type mismatch: expected %s, the function is %s", wanted,
+                                 func.typeText()));
   };
   const link::Func& f = *func.impl()->func;
   const model::FuncType& ft = f.types().func(f.type());
@@ -308,8 +330,7 @@ ComponentLinker::ComponentLinker(const Engine& engine) : impl_(std::make_shared<
   impl_->engine = engine.impl();
 }
 
-Result<void> ComponentLinker::defineFunc(const std::string& name,
-                                         ComponentHostCallback callback) {
+Result<void> ComponentLinker::defineFunc(const std::string& name, ComponentHostCallback callback) {
   if (!callback) return Error(Error::Kind::Invalid, "defineFunc: empty callback");
   auto [it, inserted] = impl_->defs.try_emplace(name);
   if (!inserted && it->second.isInstance) {
@@ -452,8 +473,10 @@ Result<ComponentInstance> ComponentLinker::instantiate(Store& store,
       link::instantiate(c.compiled, args, impl_->engine->types);
   if (!created.ok()) return toError(created.status(), Error::Kind::Internal);
   switch (created->failure) {
-    case link::InstantiateResult::Failure::None: break;
-    case link::InstantiateResult::Failure::Link: return linkError(created->message);
+    case link::InstantiateResult::Failure::None:
+      break;
+    case link::InstantiateResult::Failure::Link:
+      return linkError(created->message);
     case link::InstantiateResult::Failure::Trap:
       return Error(Error::Kind::Trap, created->message);
   }

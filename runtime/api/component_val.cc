@@ -23,29 +23,52 @@ using K = ComponentValKind;
 
 const char* toString(ComponentValKind kind) {
   switch (kind) {
-    case K::Bool: return "bool";
-    case K::S8: return "s8";
-    case K::U8: return "u8";
-    case K::S16: return "s16";
-    case K::U16: return "u16";
-    case K::S32: return "s32";
-    case K::U32: return "u32";
-    case K::S64: return "s64";
-    case K::U64: return "u64";
-    case K::F32: return "f32";
-    case K::F64: return "f64";
-    case K::Char: return "char";
-    case K::String: return "string";
-    case K::List: return "list";
-    case K::Record: return "record";
-    case K::Tuple: return "tuple";
-    case K::Variant: return "variant";
-    case K::Enum: return "enum";
-    case K::Option: return "option";
-    case K::Result: return "result";
-    case K::Flags: return "flags";
-    case K::Own: return "own";
-    case K::Borrow: return "borrow";
+    case K::Bool:
+      return "bool";
+    case K::S8:
+      return "s8";
+    case K::U8:
+      return "u8";
+    case K::S16:
+      return "s16";
+    case K::U16:
+      return "u16";
+    case K::S32:
+      return "s32";
+    case K::U32:
+      return "u32";
+    case K::S64:
+      return "s64";
+    case K::U64:
+      return "u64";
+    case K::F32:
+      return "f32";
+    case K::F64:
+      return "f64";
+    case K::Char:
+      return "char";
+    case K::String:
+      return "string";
+    case K::List:
+      return "list";
+    case K::Record:
+      return "record";
+    case K::Tuple:
+      return "tuple";
+    case K::Variant:
+      return "variant";
+    case K::Enum:
+      return "enum";
+    case K::Option:
+      return "option";
+    case K::Result:
+      return "result";
+    case K::Flags:
+      return "flags";
+    case K::Own:
+      return "own";
+    case K::Borrow:
+      return "borrow";
   }
   return "?";
 }
@@ -269,17 +292,22 @@ std::string ComponentVal::toString() const {
     return items_.empty() ? name : absl::StrCat(name, "(", items_[0].toString(), ")");
   };
   switch (kind_) {
-    case K::Bool: return bits_ ? "true" : "false";
+    case K::Bool:
+      return bits_ ? "true" : "false";
     case K::S8:
     case K::S16:
     case K::S32:
-    case K::S64: return absl::StrCat(static_cast<int64_t>(bits_));
+    case K::S64:
+      return absl::StrCat(static_cast<int64_t>(bits_));
     case K::U8:
     case K::U16:
     case K::U32:
-    case K::U64: return absl::StrCat(bits_);
-    case K::F32: return absl::StrFormat("%g", asF32());
-    case K::F64: return absl::StrFormat("%g", asF64());
+    case K::U64:
+      return absl::StrCat(bits_);
+    case K::F32:
+      return absl::StrFormat("%g", asF32());
+    case K::F64:
+      return absl::StrFormat("%g", asF64());
     case K::Char: {
       std::string utf8;
       if (bits_ <= 0x10FFFF && (bits_ < 0xD800 || bits_ > 0xDFFF)) {
@@ -289,9 +317,12 @@ std::string ComponentVal::toString() const {
       }
       return quoteText(utf8, '\'');
     }
-    case K::String: return quoteText(text_, '"');
-    case K::List: return absl::StrCat("[", joinVals(items_), "]");
-    case K::Tuple: return absl::StrCat("(", joinVals(items_), ")");
+    case K::String:
+      return quoteText(text_, '"');
+    case K::List:
+      return absl::StrCat("[", joinVals(items_), "]");
+    case K::Tuple:
+      return absl::StrCat("(", joinVals(items_), ")");
     case K::Record: {
       std::vector<std::string> parts;
       for (size_t i = 0; i < items_.size(); ++i) {
@@ -299,13 +330,19 @@ std::string ComponentVal::toString() const {
       }
       return absl::StrCat("{", absl::StrJoin(parts, ", "), "}");
     }
-    case K::Variant: return withPayload(text_);
-    case K::Enum: return text_;
-    case K::Option: return bits_ ? withPayload("some") : "none";
-    case K::Result: return withPayload(bits_ ? "ok" : "err");
-    case K::Flags: return absl::StrCat("{", absl::StrJoin(names_, ", "), "}");
+    case K::Variant:
+      return withPayload(text_);
+    case K::Enum:
+      return text_;
+    case K::Option:
+      return bits_ ? withPayload("some") : "none";
+    case K::Result:
+      return withPayload(bits_ ? "ok" : "err");
+    case K::Flags:
+      return absl::StrCat("{", absl::StrJoin(names_, ", "), "}");
     case K::Own:
-    case K::Borrow: return absl::StrCat(wcr::toString(kind_), "<", resource_.name(), ">#", bits_);
+    case K::Borrow:
+      return absl::StrCat(wcr::toString(kind_), "<", resource_.name(), ">#", bits_);
   }
   return "?";
 }
@@ -323,15 +360,24 @@ struct IntRange {
 
 std::optional<IntRange> intRange(PrimType p) {
   switch (p) {
-    case PrimType::S8: return IntRange{Value::Kind::S8, true, INT8_MIN, INT8_MAX};
-    case PrimType::U8: return IntRange{Value::Kind::U8, false, 0, UINT8_MAX};
-    case PrimType::S16: return IntRange{Value::Kind::S16, true, INT16_MIN, INT16_MAX};
-    case PrimType::U16: return IntRange{Value::Kind::U16, false, 0, UINT16_MAX};
-    case PrimType::S32: return IntRange{Value::Kind::S32, true, INT32_MIN, INT32_MAX};
-    case PrimType::U32: return IntRange{Value::Kind::U32, false, 0, UINT32_MAX};
-    case PrimType::S64: return IntRange{Value::Kind::S64, true, INT64_MIN, INT64_MAX};
-    case PrimType::U64: return IntRange{Value::Kind::U64, false, 0, UINT64_MAX};
-    default: return std::nullopt;
+    case PrimType::S8:
+      return IntRange{Value::Kind::S8, true, INT8_MIN, INT8_MAX};
+    case PrimType::U8:
+      return IntRange{Value::Kind::U8, false, 0, UINT8_MAX};
+    case PrimType::S16:
+      return IntRange{Value::Kind::S16, true, INT16_MIN, INT16_MAX};
+    case PrimType::U16:
+      return IntRange{Value::Kind::U16, false, 0, UINT16_MAX};
+    case PrimType::S32:
+      return IntRange{Value::Kind::S32, true, INT32_MIN, INT32_MAX};
+    case PrimType::U32:
+      return IntRange{Value::Kind::U32, false, 0, UINT32_MAX};
+    case PrimType::S64:
+      return IntRange{Value::Kind::S64, true, INT64_MIN, INT64_MAX};
+    case PrimType::U64:
+      return IntRange{Value::Kind::U64, false, 0, UINT64_MAX};
+    default:
+      return std::nullopt;
   }
 }
 
@@ -347,14 +393,13 @@ class ToAbi {
       case DefinedKind::FixedList: {
         if (v.kind() != K::List) return wrongKind(v, t, where);
         if (d.kind == DefinedKind::FixedList && v.elements().size() != d.length) {
-          return fail(where, absl::StrFormat("%s has %d elements, the type %s has %d",
-                                             v.toString(), v.elements().size(),
-                                             types_.toString(t), d.length));
+          return fail(where, absl::StrFormat("%s has %d elements, the type %s has %d", v.toString(),
+                                             v.elements().size(), types_.toString(t), d.length));
         }
         std::vector<Value> items;
         for (size_t i = 0; i < v.elements().size(); ++i) {
-          WCR_ASSIGN_OR_RETURN(Value item, convert(v.elements()[i], *d.first,
-                                                   absl::StrCat(where, "[", i, "]")));
+          WCR_ASSIGN_OR_RETURN(
+              Value item, convert(v.elements()[i], *d.first, absl::StrCat(where, "[", i, "]")));
           items.push_back(std::move(item));
         }
         return Value::list(std::move(items));
@@ -377,7 +422,8 @@ class ToAbi {
             return fail(where, absl::StrFormat("missing field `%s` (the type is %s)", f.name,
                                                types_.toString(t)));
           }
-          WCR_ASSIGN_OR_RETURN(Value field, convert(*value, f.type, absl::StrCat(where, ".", f.name)));
+          WCR_ASSIGN_OR_RETURN(Value field,
+                               convert(*value, f.type, absl::StrCat(where, ".", f.name)));
           fields.push_back(std::move(field));
         }
         return Value::record(std::move(fields));
@@ -385,14 +431,14 @@ class ToAbi {
       case DefinedKind::Tuple: {
         if (v.kind() != K::Tuple) return wrongKind(v, t, where);
         if (v.elements().size() != d.types.size()) {
-          return fail(where, absl::StrFormat("%s has %d elements, the type %s has %d",
-                                             v.toString(), v.elements().size(),
-                                             types_.toString(t), d.types.size()));
+          return fail(where,
+                      absl::StrFormat("%s has %d elements, the type %s has %d", v.toString(),
+                                      v.elements().size(), types_.toString(t), d.types.size()));
         }
         std::vector<Value> items;
         for (size_t i = 0; i < d.types.size(); ++i) {
-          WCR_ASSIGN_OR_RETURN(Value item, convert(v.elements()[i], d.types[i],
-                                                   absl::StrCat(where, ".", i)));
+          WCR_ASSIGN_OR_RETURN(Value item,
+                               convert(v.elements()[i], d.types[i], absl::StrCat(where, ".", i)));
           items.push_back(std::move(item));
         }
         return Value::record(std::move(items));
@@ -446,8 +492,7 @@ class ToAbi {
         bool fits = v.kind() == K::Borrow ? d.kind == DefinedKind::Borrow : v.kind() == K::Own;
         if (!fits || !v.resourceType().raw()) return wrongKind(v, t, where);
         return Value::handle(d.kind == DefinedKind::Own ? Value::Kind::Own : Value::Kind::Borrow,
-                             static_cast<const canon::abi::ResourceType*>(
-                                 v.resourceType().raw()),
+                             static_cast<const canon::abi::ResourceType*>(v.resourceType().raw()),
                              v.rep());
       }
       default:
@@ -462,8 +507,7 @@ class ToAbi {
   }
   absl::Status wrongKind(const ComponentVal& v, ValType t, const std::string& where) const {
     return fail(where, absl::StrFormat("expected a value of type %s, got the %s %s",
-                                       types_.toString(t), wcr::toString(v.kind()),
-                                       v.toString()));
+                                       types_.toString(t), wcr::toString(v.kind()), v.toString()));
   }
 
   absl::StatusOr<Value> withPayload(const ComponentVal& v, uint32_t index,
@@ -495,11 +539,10 @@ class ToAbi {
         return wrongKind(v, t, where);
       }
       if (!fits) {
-        return fail(where, absl::StrFormat("%s is out of range for %s", v.toString(),
-                                           model::toString(p)));
+        return fail(where,
+                    absl::StrFormat("%s is out of range for %s", v.toString(), model::toString(p)));
       }
-      uint64_t bits = isSignedKind(v.kind()) ? static_cast<uint64_t>(v.asSigned())
-                                             : v.asUnsigned();
+      uint64_t bits = isSignedKind(v.kind()) ? static_cast<uint64_t>(v.asSigned()) : v.asUnsigned();
       return Value::scalar(range->kind, bits);
     }
     switch (p) {
@@ -516,16 +559,16 @@ class ToAbi {
         if (v.kind() != K::Char) return wrongKind(v, t, where);
         uint32_t cp = v.asChar();
         if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-          return fail(where, absl::StrFormat("U+%04X is not a valid char (a Unicode scalar value)",
-                                             cp));
+          return fail(where,
+                      absl::StrFormat("U+%04X is not a valid char (a Unicode scalar value)", cp));
         }
         return Value::scalar(Value::Kind::Char, cp);
       }
       case PrimType::String: {
         if (v.kind() != K::String) return wrongKind(v, t, where);
         if (std::optional<support::Utf8Error> bad = support::findUtf8Error(v.asString())) {
-          return fail(where, absl::StrFormat("the string is not valid UTF-8 (at byte %d)",
-                                             bad->validUpTo));
+          return fail(
+              where, absl::StrFormat("the string is not valid UTF-8 (at byte %d)", bad->validUpTo));
         }
         return Value::str(v.asString());
       }
@@ -545,21 +588,34 @@ class FromAbi {
   absl::StatusOr<ComponentVal> convert(const Value& v, ValType t) {
     if (t.isPrimitive()) {
       switch (t.prim()) {
-        case PrimType::Bool: return ComponentVal::boolean(v.bits != 0);
-        case PrimType::S8: return ComponentVal::s8(static_cast<int8_t>(v.bits));
-        case PrimType::U8: return ComponentVal::u8(static_cast<uint8_t>(v.bits));
-        case PrimType::S16: return ComponentVal::s16(static_cast<int16_t>(v.bits));
-        case PrimType::U16: return ComponentVal::u16(static_cast<uint16_t>(v.bits));
-        case PrimType::S32: return ComponentVal::s32(static_cast<int32_t>(v.bits));
-        case PrimType::U32: return ComponentVal::u32(static_cast<uint32_t>(v.bits));
-        case PrimType::S64: return ComponentVal::s64(static_cast<int64_t>(v.bits));
-        case PrimType::U64: return ComponentVal::u64(v.bits);
+        case PrimType::Bool:
+          return ComponentVal::boolean(v.bits != 0);
+        case PrimType::S8:
+          return ComponentVal::s8(static_cast<int8_t>(v.bits));
+        case PrimType::U8:
+          return ComponentVal::u8(static_cast<uint8_t>(v.bits));
+        case PrimType::S16:
+          return ComponentVal::s16(static_cast<int16_t>(v.bits));
+        case PrimType::U16:
+          return ComponentVal::u16(static_cast<uint16_t>(v.bits));
+        case PrimType::S32:
+          return ComponentVal::s32(static_cast<int32_t>(v.bits));
+        case PrimType::U32:
+          return ComponentVal::u32(static_cast<uint32_t>(v.bits));
+        case PrimType::S64:
+          return ComponentVal::s64(static_cast<int64_t>(v.bits));
+        case PrimType::U64:
+          return ComponentVal::u64(v.bits);
         case PrimType::F32:
           return ComponentVal::f32(std::bit_cast<float>(static_cast<uint32_t>(v.bits)));
-        case PrimType::F64: return ComponentVal::f64(std::bit_cast<double>(v.bits));
-        case PrimType::Char: return ComponentVal::character(static_cast<char32_t>(v.bits));
-        case PrimType::String: return ComponentVal::string(v.string.utf8);
-        default: return unsupported(t);
+        case PrimType::F64:
+          return ComponentVal::f64(std::bit_cast<double>(v.bits));
+        case PrimType::Char:
+          return ComponentVal::character(static_cast<char32_t>(v.bits));
+        case PrimType::String:
+          return ComponentVal::string(v.string.utf8);
+        default:
+          return unsupported(t);
       }
     }
     const model::DefinedType& d = types_.defined(t.definedId());
@@ -632,8 +688,8 @@ class FromAbi {
     return std::optional<ComponentVal>(std::move(c));
   }
   absl::Status unsupported(ValType t) const {
-    return absl::UnimplementedError(absl::StrFormat(
-        "values of type %s are not supported by the API yet", types_.toString(t)));
+    return absl::UnimplementedError(
+        absl::StrFormat("values of type %s are not supported by the API yet", types_.toString(t)));
   }
   absl::Status badCase(ValType t) const {
     return absl::InternalError(

@@ -112,17 +112,28 @@ namespace detail {
 // C++ types of the typed views and their ComponentVal counterparts.
 template <typename T>
 constexpr ComponentValKind componentKindOf() {
-  if constexpr (std::is_same_v<T, bool>) return ComponentValKind::Bool;
-  else if constexpr (std::is_same_v<T, int8_t>) return ComponentValKind::S8;
-  else if constexpr (std::is_same_v<T, uint8_t>) return ComponentValKind::U8;
-  else if constexpr (std::is_same_v<T, int16_t>) return ComponentValKind::S16;
-  else if constexpr (std::is_same_v<T, uint16_t>) return ComponentValKind::U16;
-  else if constexpr (std::is_same_v<T, int32_t>) return ComponentValKind::S32;
-  else if constexpr (std::is_same_v<T, uint32_t>) return ComponentValKind::U32;
-  else if constexpr (std::is_same_v<T, int64_t>) return ComponentValKind::S64;
-  else if constexpr (std::is_same_v<T, uint64_t>) return ComponentValKind::U64;
-  else if constexpr (std::is_same_v<T, float>) return ComponentValKind::F32;
-  else if constexpr (std::is_same_v<T, double>) return ComponentValKind::F64;
+  if constexpr (std::is_same_v<T, bool>)
+    return ComponentValKind::Bool;
+  else if constexpr (std::is_same_v<T, int8_t>)
+    return ComponentValKind::S8;
+  else if constexpr (std::is_same_v<T, uint8_t>)
+    return ComponentValKind::U8;
+  else if constexpr (std::is_same_v<T, int16_t>)
+    return ComponentValKind::S16;
+  else if constexpr (std::is_same_v<T, uint16_t>)
+    return ComponentValKind::U16;
+  else if constexpr (std::is_same_v<T, int32_t>)
+    return ComponentValKind::S32;
+  else if constexpr (std::is_same_v<T, uint32_t>)
+    return ComponentValKind::U32;
+  else if constexpr (std::is_same_v<T, int64_t>)
+    return ComponentValKind::S64;
+  else if constexpr (std::is_same_v<T, uint64_t>)
+    return ComponentValKind::U64;
+  else if constexpr (std::is_same_v<T, float>)
+    return ComponentValKind::F32;
+  else if constexpr (std::is_same_v<T, double>)
+    return ComponentValKind::F64;
   else {
     static_assert(std::is_same_v<T, std::string>,
                   "typed component values are bool, fixed-width integers, float, double and "
@@ -133,31 +144,47 @@ constexpr ComponentValKind componentKindOf() {
 template <typename T>
 ComponentVal toComponentVal(const T& v) {
   constexpr ComponentValKind k = componentKindOf<T>();
-  if constexpr (k == ComponentValKind::Bool) return ComponentVal::boolean(v);
-  else if constexpr (k == ComponentValKind::S8) return ComponentVal::s8(v);
-  else if constexpr (k == ComponentValKind::U8) return ComponentVal::u8(v);
-  else if constexpr (k == ComponentValKind::S16) return ComponentVal::s16(v);
-  else if constexpr (k == ComponentValKind::U16) return ComponentVal::u16(v);
-  else if constexpr (k == ComponentValKind::S32) return ComponentVal::s32(v);
-  else if constexpr (k == ComponentValKind::U32) return ComponentVal::u32(v);
-  else if constexpr (k == ComponentValKind::S64) return ComponentVal::s64(v);
-  else if constexpr (k == ComponentValKind::U64) return ComponentVal::u64(v);
-  else if constexpr (k == ComponentValKind::F32) return ComponentVal::f32(v);
-  else if constexpr (k == ComponentValKind::F64) return ComponentVal::f64(v);
-  else return ComponentVal::string(v);
+  if constexpr (k == ComponentValKind::Bool)
+    return ComponentVal::boolean(v);
+  else if constexpr (k == ComponentValKind::S8)
+    return ComponentVal::s8(v);
+  else if constexpr (k == ComponentValKind::U8)
+    return ComponentVal::u8(v);
+  else if constexpr (k == ComponentValKind::S16)
+    return ComponentVal::s16(v);
+  else if constexpr (k == ComponentValKind::U16)
+    return ComponentVal::u16(v);
+  else if constexpr (k == ComponentValKind::S32)
+    return ComponentVal::s32(v);
+  else if constexpr (k == ComponentValKind::U32)
+    return ComponentVal::u32(v);
+  else if constexpr (k == ComponentValKind::S64)
+    return ComponentVal::s64(v);
+  else if constexpr (k == ComponentValKind::U64)
+    return ComponentVal::u64(v);
+  else if constexpr (k == ComponentValKind::F32)
+    return ComponentVal::f32(v);
+  else if constexpr (k == ComponentValKind::F64)
+    return ComponentVal::f64(v);
+  else
+    return ComponentVal::string(v);
 }
 // The value as T; the kind must be T's (checked by the caller).
 template <typename T>
 T fromComponentVal(const ComponentVal& v) {
   constexpr ComponentValKind k = componentKindOf<T>();
-  if constexpr (k == ComponentValKind::Bool) return v.asBool();
+  if constexpr (k == ComponentValKind::Bool)
+    return v.asBool();
   else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
     return static_cast<T>(v.asSigned());
   } else if constexpr (std::is_integral_v<T>) {
     return static_cast<T>(v.asUnsigned());
-  } else if constexpr (k == ComponentValKind::F32) return v.asF32();
-  else if constexpr (k == ComponentValKind::F64) return v.asF64();
-  else return v.asString();
+  } else if constexpr (k == ComponentValKind::F32)
+    return v.asF32();
+  else if constexpr (k == ComponentValKind::F64)
+    return v.asF64();
+  else
+    return v.asString();
 }
 // Error unless `func` takes exactly `params` and returns `result` (nullopt: nothing).
 Result<void> checkComponentSignature(const ComponentFunc& func,

@@ -150,10 +150,10 @@ class ComponentVal {
   // Bool (0/1), integers (two's complement, sign-extended), Char, F32/F64 (the bit pattern),
   // Option/Result (1: some/ok), Own/Borrow (the rep).
   uint64_t bits_ = 0;
-  std::string text_;                // String, or the case name of Variant/Enum
+  std::string text_;                 // String, or the case name of Variant/Enum
   std::vector<ComponentVal> items_;  // List/Tuple elements, Record fields, the payload if any
   std::vector<std::string> names_;   // Record field names, Flags labels
-  ResourceType resource_;           // Own/Borrow
+  ResourceType resource_;            // Own/Borrow
 };
 
 }  // namespace wcr

@@ -42,7 +42,8 @@ std::string greeterWat() {
     (export "fail" (func))))
   (alias export $log "greet" (func $greet))
   (alias export $log "fail" (func $fail))
-)") + kLibc + R"(
+)") + kLibc +
+         R"(
   (core func $greet' (canon lower (func $greet) (memory $mem) (realloc $realloc)))
   (core func $fail' (canon lower (func $fail)))
   (core module $Main
@@ -77,16 +78,19 @@ void defineLog(wcr::ComponentLinker& linker, std::vector<std::string>& seen) {
                             seen.push_back(args[0].toString() + " " + args[1].toString());
                             const ComponentVal* x = args[1].field("x");
                             const ComponentVal* y = args[1].field("y");
-                            results.push_back(ComponentVal::string(
-                                "hello " + args[0].asString() + " at " +
-                                std::to_string(x->asUnsigned()) + "," +
-                                std::to_string(y->asSigned())));
+                            results.push_back(
+                                ComponentVal::string("hello " + args[0].asString() + " at " +
+                                                     std::to_string(x->asUnsigned()) + "," +
+                                                     std::to_string(y->asSigned())));
                             return {};
                           })
               .ok());
-  REQUIRE(linker.func("test:host/log", "fail", []() -> wcr::Result<void> {
-                  return wcr::Error(wcr::Error::Kind::Trap, "the host says no");
-                }).ok());
+  REQUIRE(linker
+              .func("test:host/log", "fail",
+                    []() -> wcr::Result<void> {
+                      return wcr::Error(wcr::Error::Kind::Trap, "the host says no");
+                    })
+              .ok());
 }
 
 }  // namespace
@@ -103,8 +107,7 @@ TEST_CASE("component: host functions imported by interface name, strings and rec
   CHECK(imports[0].kind == wcr::ComponentItem::Kind::Instance);
   REQUIRE(imports[0].members.size() == 3);
   CHECK(imports[0].members[1].name == "greet");
-  CHECK(imports[0].members[1].type ==
-        "func(name: string, p: record { x: u32, y: s32 }) -> string");
+  CHECK(imports[0].members[1].type == "func(name: string, p: record { x: u32, y: s32 }) -> string");
   auto exports = component->exports();
   REQUIRE(exports.size() == 2);
   CHECK(exports[0].name == "test:guest/api");
@@ -138,8 +141,7 @@ TEST_CASE("component: host functions imported by interface name, strings and rec
   CHECK(*typed->call("you", 1, 2) == "hello you at 1,2");
   auto wrong = run->typed<std::string(std::string, int32_t, int32_t)>();
   REQUIRE(!wrong.ok());
-  CHECK(wrong.error().message().find("expected (string, s32, s32) -> string") !=
-        std::string::npos);
+  CHECK(wrong.error().message().find("expected (string, s32, s32) -> string") != std::string::npos);
 
   CHECK(!instance->func("run"));
   CHECK(!instance->func("test:guest/api", "nope"));
@@ -198,8 +200,8 @@ TEST_CASE("component: link errors name the import") {
   CHECK(!partial.func("test:host/log", [] {}).ok());
 
   const char bad[] = "(component (core module $m (func (result i32))))";
-  auto invalid = wcr::Component::fromBytes(engine, reinterpret_cast<const uint8_t*>(bad),
-                                           sizeof bad - 1);
+  auto invalid =
+      wcr::Component::fromBytes(engine, reinterpret_cast<const uint8_t*>(bad), sizeof bad - 1);
   REQUIRE(!invalid.ok());
   CHECK(invalid.error().kind() == wcr::Error::Kind::Invalid);
   auto io = wcr::Component::fromFile(engine, "/nonexistent/x.wasm");
@@ -276,12 +278,12 @@ std::string kindsWat() {
     if (retptr) {
       main += "    (import \"\" \"" + n + "\" (func $" + n + " (param " + params + " i32)))\n";
       funcs += "    (func (export \"" + n + "\") (param " + params + ") (result i32) (call $" + n +
-              args + " (i32.const 64)) (i32.const 64))\n";
+               args + " (i32.const 64)) (i32.const 64))\n";
     } else {
       main += "    (import \"\" \"" + n + "\" (func $" + n + " (param " + params + ") (result " +
               k.coreResult + ")))\n";
       funcs += "    (func (export \"" + n + "\") (param " + params + ") (result " + k.coreResult +
-              ") (call $" + n + args + "))\n";
+               ") (call $" + n + args + "))\n";
     }
     with += "    (export \"" + n + "\" (func $l-" + n + "))\n";
     lifts += "  (func (export \"" + n + "\") (param \"v\" " + k.type + ") (result " + k.type +
@@ -342,10 +344,10 @@ TEST_CASE("component: values of every kind round-trip through guest memory and t
       {"f64", ComponentVal::f64(-2.25)},
       {"char", ComponentVal::character(U'€')},
       {"string", ComponentVal::string("héllo, wörld")},
-      {"list", ComponentVal::list({ComponentVal::u32(1), ComponentVal::u32(2),
-                                   ComponentVal::u32(3)})},
-      {"record", ComponentVal::record({{"a", ComponentVal::u8(7)},
-                                       {"b", ComponentVal::string("bee")}})},
+      {"list",
+       ComponentVal::list({ComponentVal::u32(1), ComponentVal::u32(2), ComponentVal::u32(3)})},
+      {"record",
+       ComponentVal::record({{"a", ComponentVal::u8(7)}, {"b", ComponentVal::string("bee")}})},
       {"tuple", ComponentVal::tuple({ComponentVal::u32(9), ComponentVal::f64(0.5)})},
       {"variant", ComponentVal::variant("text", ComponentVal::string("payload"))},
       {"variant", ComponentVal::variant("num", ComponentVal::u32(77))},
@@ -357,10 +359,10 @@ TEST_CASE("component: values of every kind round-trip through guest memory and t
       {"result", ComponentVal::err(ComponentVal::u32(404))},
       {"flags", ComponentVal::flags({"read", "exec"})},
       {"flags", ComponentVal::flags({})},
-      {"nested", ComponentVal::list({ComponentVal::tuple({ComponentVal::string("x"),
-                                                          ComponentVal::some(ComponentVal::s16(-2))}),
-                                     ComponentVal::tuple({ComponentVal::string(""),
-                                                          ComponentVal::none()})})},
+      {"nested",
+       ComponentVal::list({ComponentVal::tuple({ComponentVal::string("x"),
+                                                ComponentVal::some(ComponentVal::s16(-2))}),
+                           ComponentVal::tuple({ComponentVal::string(""), ComponentVal::none()})})},
   };
   for (const auto& [name, value] : cases) {
     INFO(name << " " << value.toString());
@@ -382,10 +384,10 @@ TEST_CASE("component: values of every kind round-trip through guest memory and t
   CHECK(fx.call("u8", ComponentVal::s64(200))->at(0) == ComponentVal::u8(200));
   CHECK(fx.call("s16", ComponentVal::u32(300))->at(0) == ComponentVal::s16(300));
   // Record fields may come in any order.
-  CHECK(fx.call("record", ComponentVal::record({{"b", ComponentVal::string("z")},
-                                                {"a", ComponentVal::u8(1)}}))
-            ->at(0) == ComponentVal::record({{"a", ComponentVal::u8(1)},
-                                             {"b", ComponentVal::string("z")}}));
+  CHECK(fx.call("record", ComponentVal::record(
+                              {{"b", ComponentVal::string("z")}, {"a", ComponentVal::u8(1)}}))
+            ->at(0) ==
+        ComponentVal::record({{"a", ComponentVal::u8(1)}, {"b", ComponentVal::string("z")}}));
 }
 
 TEST_CASE("component: values that do not fit the type are refused with clear errors") {
@@ -407,9 +409,9 @@ TEST_CASE("component: values that do not fit the type are refused with clear err
         std::string::npos);
   CHECK(refused("string", ComponentVal::string("ok\xff")) ==
         "argument 0 `v`: the string is not valid UTF-8 (at byte 2)");
-  CHECK(refused("nested", ComponentVal::list({ComponentVal::tuple(
-                              {ComponentVal::string("a"), ComponentVal::some(ComponentVal::s32(
-                                                              70000))})})) ==
+  CHECK(refused("nested",
+                ComponentVal::list({ComponentVal::tuple(
+                    {ComponentVal::string("a"), ComponentVal::some(ComponentVal::s32(70000))})})) ==
         "argument 0 `v`[0].1.some: 70000 is out of range for s16");
   CHECK(refused("variant", ComponentVal::variant("nope")).find("unknown case `nope`") !=
         std::string::npos);
@@ -484,8 +486,8 @@ TEST_CASE("component: a component composed of two nested components and a host i
   ))";
   wcr::Engine engine;
   wcr::Store store(engine);
-  auto component = wcr::Component::fromBytes(engine, reinterpret_cast<const uint8_t*>(wat),
-                                             sizeof wat - 1);
+  auto component =
+      wcr::Component::fromBytes(engine, reinterpret_cast<const uint8_t*>(wat), sizeof wat - 1);
   REQUIRE(component.ok());
   wcr::ComponentLinker linker(engine);
   REQUIRE(linker.func("scale", [](uint32_t x) { return x * 10; }).ok());
