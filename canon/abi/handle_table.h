@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,8 @@ namespace wcr::canon::abi {
 struct ResourceType {
   const void* implementer = nullptr;  // the defining component instance; null when host-defined
   std::string name;                   // for messages
+  // Host-defined resources: called with the rep when a guest drops an own handle.
+  std::function<void(uint32_t rep)> hostDrop;
   bool hostDefined() const { return implementer == nullptr; }
 };
 

@@ -356,7 +356,11 @@ std::shared_ptr<const vm::Func> makeResourceBuiltin(vm::TypeRegistry& registry,
           return vm::Trap(vm::TrapCode::HostTrap, "cannot leave component instance");
         absl::StatusOr<abi::HandleTable::Dropped> dropped = inst.handles().resourceDrop(type, arg);
         if (!dropped.ok()) return toTrap(dropped.status());
-        if (!dropped->own || type->hostDefined()) return vm::Trap{};
+        if (!dropped->own) return vm::Trap{};
+        if (type->hostDefined()) {
+          if (type->hostDrop) type->hostDrop(dropped->rep);
+          return vm::Trap{};
+        }
         auto* implementer = static_cast<ComponentInstance*>(const_cast<void*>(type->implementer));
         std::shared_ptr<const vm::Func> dtor = implementer->destructor(type);
         if (!dtor) return vm::Trap{};

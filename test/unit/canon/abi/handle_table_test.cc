@@ -18,9 +18,9 @@ std::string trapOf(const absl::StatusOr<T>& r) {
 }
 
 int instanceA, instanceB;
-const ResourceType kR1{&instanceA, "r1"};
-const ResourceType kR2{&instanceA, "r2"};
-const ResourceType kHost{nullptr, "host"};
+const ResourceType kR1{&instanceA, "r1", {}};
+const ResourceType kR2{&instanceA, "r2", {}};
+const ResourceType kHost{nullptr, "host", {}};
 
 TEST_CASE("index 0 is reserved; freed indices are reused most recent first") {
   HandleTable t;

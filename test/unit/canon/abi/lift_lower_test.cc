@@ -44,7 +44,7 @@ struct Fixture {
   HandleTable handles;
   BorrowScope scope;
   Lenders lenders;
-  ResourceType resource{nullptr, "r"};
+  ResourceType resource{nullptr, "r", {}};
   LiftLowerContext cx;
 
   Fixture() {
