@@ -735,9 +735,7 @@ std::pair<uint32_t, uint64_t> tupleLayout(LiftLowerContext& cx, absl::Span<const
 }
 
 size_t flatCount(LiftLowerContext& cx, absl::Span<const ValType> ts) {
-  std::vector<ValType> list(ts.begin(), ts.end());
-  auto [flat, overflow] = cx.abi->flattenTypes(list, ptrSize(cx) == 8);
-  return overflow ? model::kFlatLimit + 1 : flat.size();
+  return cx.abi->flatCount(std::vector<ValType>(ts.begin(), ts.end()), ptrSize(cx) == 8);
 }
 
 }  // namespace

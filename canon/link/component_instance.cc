@@ -264,10 +264,6 @@ vm::Trap toTrap(const absl::Status& status) {
   return vm::Trap(vm::TrapCode::HostTrap, std::string(status.message()));
 }
 
-size_t flatCount(model::AbiCalculator& abi, const std::vector<ValType>& ts) {
-  auto [flat, overflow] = abi.flattenTypes(ts);
-  return overflow ? model::kFlatLimit + 1 : flat.size();
-}
 
 }  // namespace
 
@@ -289,9 +285,8 @@ std::shared_ptr<const vm::Func> makeLoweredFunc(vm::TypeRegistry& registry,
                                                 std::shared_ptr<Func> callee,
                                                 CanonOptions options) {
   Signature sig = signatureOf(*instance->types(), type);
-  size_t paramSlots = flatCount(instance->abi(), sig.params) > model::kMaxFlatParams
-                          ? 1
-                          : flatCount(instance->abi(), sig.params);
+  size_t paramFlat = instance->abi().flatCount(sig.params);
+  size_t paramSlots = paramFlat > model::kMaxFlatParams ? 1 : paramFlat;
   size_t numCoreParams = coreType.params.size();
   ComponentInstance* raw = instance.get();
   // The closure keeps the callee alive but not its own instance (which owns this function).

@@ -52,6 +52,11 @@ CoreType joinFlat(CoreType a, CoreType b) {
   return wasm::kI64;
 }
 
+size_t AbiCalculator::flatCount(const std::vector<ValType>& ts, bool memory64) {
+  auto [flat, overflow] = flattenTypes(ts, memory64);
+  return overflow ? kFlatLimit + 1 : flat.size();
+}
+
 const CanonicalAbiInfo& AbiCalculator::info(ValType t) {
   ValType key = types_.canonical(t);
   auto it = cache_.find(key);

@@ -73,6 +73,9 @@ class AbiCalculator {
   // flatten_types(ts) capped at kFlatLimit (second = overflowed).
   std::pair<std::vector<jit::wasm::ValType>, bool> flattenTypes(const std::vector<ValType>& ts,
                                                                 bool memory64 = false);
+  // len(flatten_types(ts)), or kFlatLimit + 1 when it is longer (every rule of the ABI compares
+  // it with MAX_FLAT_PARAMS or less).
+  size_t flatCount(const std::vector<ValType>& ts, bool memory64 = false);
   // flatten_functype(opts, ft, context).
   FlatFuncType flattenFuncType(FuncTypeId ft, AbiContext context, FlattenOptions opts = {});
   // flatten_functype for a parameter list and optional result directly (task.return uses
