@@ -264,7 +264,6 @@ vm::Trap toTrap(const absl::Status& status) {
   return vm::Trap(vm::TrapCode::HostTrap, std::string(status.message()));
 }
 
-
 }  // namespace
 
 std::shared_ptr<Func> makeLiftedFunc(std::shared_ptr<ComponentInstance> instance,
