@@ -13,6 +13,9 @@
 //   "current instance" is needed.
 // - Traps raised by the ABI (abi_trap.h) and traps of core code called from here are carried as
 //   abi traps (kAborted status) with the trap's message up to the outermost host entry.
+// - Known limitation: instances and functions keep each other alive with shared_ptrs; a parent
+//   that passes its own lifted function to a child it instantiates forms a cycle that is never
+//   freed. A store that owns every instance it creates (the async issue adds one) removes it.
 #pragma once
 
 #include <cstdint>
