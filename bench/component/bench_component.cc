@@ -26,7 +26,12 @@ namespace link = wcr::canon::link;
 std::string gComposePath = "bench/component/compose.wat";
 
 struct Composition {
+  explicit Composition(bool fused) {
+    if (fused) adapters = std::make_unique<link::AdapterCompiler>(*compiler, options);
+  }
   std::unique_ptr<wcr::jit::vm::Compiler> compiler = wcr::jit::llvm::createLlvmCompiler();
+  wcr::jit::vm::CompileOptions options;
+  std::unique_ptr<link::AdapterCompiler> adapters;  // null: the reference (Value) path
   wcr::jit::vm::TypeRegistry registry;
   link::InstantiateResult instance;
   link::Func* f = nullptr;
@@ -42,9 +47,9 @@ struct Composition {
     if (!component.ok()) return fail(component.status());
     auto compiled = link::compileComponent(
         std::make_shared<const wcr::canon::model::Component>(*std::move(component)), *compiler,
-        wcr::jit::vm::CompileOptions{});
+        options);
     if (!compiled.ok()) return fail(compiled.status());
-    auto result = link::instantiate(*compiled, link::InstanceItem{}, registry);
+    auto result = link::instantiate(*compiled, link::InstanceItem{}, registry, adapters.get());
     if (!result.ok()) return fail(result.status());
     instance = *std::move(result);
     f = instance.exports->find("f")->func.get();
@@ -58,12 +63,13 @@ struct Composition {
   }
 };
 
-Composition& composition() {
-  static Composition* c = [] {
-    auto* c = new Composition;
+Composition& composition(bool fused = true) {
+  static Composition* compositions[2] = {};
+  Composition*& c = compositions[fused];
+  if (!c) {
+    c = new Composition(fused);
     if (!c->load()) std::exit(1);
-    return c;
-  }();
+  }
   return *c;
 }
 
@@ -85,8 +91,10 @@ void HostToComponent(benchmark::State& state) {
 }
 BENCHMARK(HostToComponent)->UseRealTime();
 
+// Component-to-component calls through fused adapters (state.range(0) = 1) or through the
+// reference lift-then-lower path with abi::Values (0).
 void ComponentToComponent(benchmark::State& state) {
-  Composition& c = composition();
+  Composition& c = composition(state.range(0) != 0);
   const uint64_t inner = 10000;
   std::vector<Value> args = {Value::scalar(Value::Kind::U32, inner)};
   for (auto _ : state) {
@@ -100,7 +108,12 @@ void ComponentToComponent(benchmark::State& state) {
       static_cast<double>(state.iterations()) * inner,
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(ComponentToComponent)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(ComponentToComponent)
+    ->ArgName("fused")
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

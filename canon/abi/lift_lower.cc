@@ -740,6 +740,12 @@ size_t flatCount(LiftLowerContext& cx, absl::Span<const ValType> ts) {
 
 }  // namespace
 
+// A spilled argument or result pointer outside memory: Wasmtime's adapters just load through it.
+const char* pointerOutOfBounds(const LiftLowerContext& cx) {
+  return cx.wording == TrapWording::Host ? "pointer out of bounds of memory"
+                                         : "out of bounds memory access";
+}
+
 absl::StatusOr<std::vector<Value>> liftFlatValues(LiftLowerContext& cx, uint32_t maxFlat,
                                                   absl::Span<const ValRaw> values,
                                                   absl::Span<const ValType> types) {
@@ -753,7 +759,7 @@ absl::StatusOr<std::vector<Value>> liftFlatValues(LiftLowerContext& cx, uint32_t
     auto [align, size] = tupleLayout(cx, types);
     if (ptr != alignTo(ptr, align)) return abiTrap("unaligned pointer");
     uint64_t memSize = cx.memory->memory().size;
-    if (ptr > memSize || size > memSize - ptr) return abiTrap("pointer out of bounds of memory");
+    if (ptr > memSize || size > memSize - ptr) return abiTrap(pointerOutOfBounds(cx));
     for (ValType t : types) {
       ptr = alignTo(ptr, alignOf(cx, t));
       WCR_ASSIGN_OR_RETURN(Value v, load(cx, ptr, t));
@@ -781,7 +787,7 @@ absl::Status lowerFlatValues(LiftLowerContext& cx, uint32_t maxFlat, absl::Span<
       ptr = *outParam;
       if (ptr != alignTo(ptr, align)) return abiTrap("unaligned pointer");
       uint64_t memSize = cx.memory->memory().size;
-      if (ptr > memSize || size > memSize - ptr) return abiTrap("pointer out of bounds of memory");
+      if (ptr > memSize || size > memSize - ptr) return abiTrap(pointerOutOfBounds(cx));
     } else {
       WCR_ASSIGN_OR_RETURN(ptr, allocate(cx, align, size));
       out.push_back(slotPtr(cx, ptr));

@@ -230,6 +230,19 @@ const char* stringEncodingName(StringEncoding encoding) {
   return "?";
 }
 
+absl::Status checkUtf8(std::string_view text, TrapWording wording) {
+  if (auto error = support::findUtf8Error(text)) {
+    if (wording == TrapWording::Adapter) return abiTrap("invalid utf8 encoding");
+    if (error->errorLength == 0) {
+      return abiTrap(
+          absl::StrFormat("incomplete utf-8 byte sequence from index %d", error->validUpTo));
+    }
+    return abiTrap(absl::StrFormat("invalid utf-8 sequence of %d bytes from index %d",
+                                   error->errorLength, error->validUpTo));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding encoding,
                                            uint32_t ptrSize, uint64_t ptr, uint64_t taggedCodeUnits,
                                            TrapWording wording) {
@@ -274,14 +287,7 @@ absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding enc
     WCR_ASSIGN_OR_RETURN(out.utf8, decodeUtf16Le(bytes, byteLength / 2));
   } else if (encoding == StringEncoding::Utf8) {
     std::string_view text(reinterpret_cast<const char*>(bytes), byteLength);
-    if (auto error = support::findUtf8Error(text)) {
-      if (error->errorLength == 0) {
-        return abiTrap(
-            absl::StrFormat("incomplete utf-8 byte sequence from index %d", error->validUpTo));
-      }
-      return abiTrap(absl::StrFormat("invalid utf-8 sequence of %d bytes from index %d",
-                                     error->errorLength, error->validUpTo));
-    }
+    WCR_RETURN_IF_ERROR(checkUtf8(text, wording));
     out.utf8.assign(text);
   } else {  // Latin-1: every byte is the code point
     out.utf8.reserve(byteLength);

@@ -72,6 +72,10 @@ class GuestMemory {
 };
 
 // load_string_from_range: validates and decodes `taggedCodeUnits` code units at `ptr`.
+// The trap lifting `text` as UTF-8 raises, or OK when it is valid. Wasmtime's wording: the host
+// path names the bad sequence, calls between components only say "invalid utf8 encoding".
+absl::Status checkUtf8(std::string_view text, TrapWording wording);
+
 absl::StatusOr<String> loadStringFromRange(MemoryView memory, StringEncoding encoding,
                                            uint32_t ptrSize, uint64_t ptr, uint64_t taggedCodeUnits,
                                            TrapWording wording = TrapWording::Host);

@@ -23,7 +23,25 @@ using model::ValType;
 
 ComponentInstance::ComponentInstance(std::shared_ptr<model::TypeTable> types,
                                      ComponentInstance* parent)
-    : types_(std::move(types)), abi_(*types_), parent_(parent) {}
+    : types_(std::move(types)),
+      abi_(*types_),
+      parent_(parent),
+      flags_(std::make_shared<vm::Global>()) {
+  flags_->type = wasm::GlobalType{wasm::kI32, true};
+  setFlag(kFlagMayLeave | kFlagMayEnter, true);
+}
+
+int32_t ComponentInstance::flagBits() const {
+  int32_t bits;
+  std::memcpy(&bits, flags_->storage.bytes, sizeof bits);
+  return bits;
+}
+
+void ComponentInstance::setFlag(int32_t flag, bool on) const {
+  int32_t bits = flagBits();
+  bits = on ? (bits | flag) : (bits & ~flag);
+  std::memcpy(flags_->storage.bytes, &bits, sizeof bits);
+}
 
 std::vector<const ComponentInstance*> ComponentInstance::selfAndAncestors() const {
   std::vector<const ComponentInstance*> out;
@@ -48,24 +66,22 @@ bool ComponentInstance::mayEnterFrom(const ComponentInstance* caller) const {
   if (caller) theirs = caller->selfAndAncestors();
   bool ok = true;
   forEnteringSet(this, caller, selfAndAncestors(), theirs,
-                 [&](const ComponentInstance* i) { ok &= i->mayEnter_; });
+                 [&](const ComponentInstance* i) { ok &= (i->flagBits() & kFlagMayEnter) != 0; });
   return ok;
 }
 
 void ComponentInstance::enterFrom(const ComponentInstance* caller) {
   std::vector<const ComponentInstance*> theirs;
   if (caller) theirs = caller->selfAndAncestors();
-  forEnteringSet(this, caller, selfAndAncestors(), theirs, [](const ComponentInstance* i) {
-    const_cast<ComponentInstance*>(i)->mayEnter_ = false;
-  });
+  forEnteringSet(this, caller, selfAndAncestors(), theirs,
+                 [](const ComponentInstance* i) { i->setFlag(kFlagMayEnter, false); });
 }
 
 void ComponentInstance::leaveTo(const ComponentInstance* caller) {
   std::vector<const ComponentInstance*> theirs;
   if (caller) theirs = caller->selfAndAncestors();
-  forEnteringSet(this, caller, selfAndAncestors(), theirs, [](const ComponentInstance* i) {
-    const_cast<ComponentInstance*>(i)->mayEnter_ = true;
-  });
+  forEnteringSet(this, caller, selfAndAncestors(), theirs,
+                 [](const ComponentInstance* i) { i->setFlag(kFlagMayEnter, true); });
 }
 
 const abi::ResourceType* ComponentInstance::resourceType(model::ResourceId id) const {
@@ -116,34 +132,6 @@ vm::ValRaw i32Slot(uint32_t v) {
   return raw;
 }
 
-// The memory and realloc of canonical options; realloc runs with may_leave cleared.
-class OptionsMemory : public abi::GuestMemory {
- public:
-  OptionsMemory(const CanonOptions& options, ComponentInstance& instance)
-      : options_(options), instance_(instance) {}
-  abi::MemoryView memory() override {
-    return {options_.memory->base(), options_.memory->sizeBytes()};
-  }
-  absl::StatusOr<uint64_t> realloc(uint64_t old, uint64_t oldSize, uint32_t alignment,
-                                   uint64_t newSize) override {
-    if (!options_.realloc) {
-      return absl::InternalError("a value needs `realloc` but the canonical options have none");
-    }
-    std::vector<vm::ValRaw> values = {i32Slot(static_cast<uint32_t>(old)),
-                                      i32Slot(static_cast<uint32_t>(oldSize)), i32Slot(alignment),
-                                      i32Slot(static_cast<uint32_t>(newSize))};
-    instance_.setMayLeave(false);
-    absl::Status status = callCore(*options_.realloc, values);
-    instance_.setMayLeave(true);
-    WCR_RETURN_IF_ERROR(status);
-    return static_cast<uint32_t>(values[0].i32);
-  }
-
- private:
-  const CanonOptions& options_;
-  ComponentInstance& instance_;
-};
-
 struct Signature {
   std::vector<ValType> params;
   std::vector<ValType> results;
@@ -178,7 +166,10 @@ class LiftedFunc : public Func {
         instance_(std::move(instance)),
         core_(std::move(core)),
         options_(std::move(options)),
-        sig_(signatureOf(types(), type)) {}
+        sig_(signatureOf(types(), type)),
+        parts_{instance_, core_, options_} {}
+
+  const LiftedParts* lifted() const override { return &parts_; }
 
   absl::Status call(ComponentInstance* caller, absl::Span<const Value> args,
                     OnResolve onResolve) override {
@@ -233,6 +224,7 @@ class LiftedFunc : public Func {
   std::shared_ptr<const vm::Func> core_;
   CanonOptions options_;
   Signature sig_;
+  LiftedParts parts_;
 };
 
 class HostFunc : public Func {
@@ -373,6 +365,21 @@ std::shared_ptr<const vm::Func> makeResourceBuiltin(vm::TypeRegistry& registry,
     return vm::Trap{};
   };
   return vm::makeHostFunc(registry, std::move(coreType), std::move(fn));
+}
+
+absl::StatusOr<uint64_t> OptionsMemory::realloc(uint64_t old, uint64_t oldSize, uint32_t alignment,
+                                                uint64_t newSize) {
+  if (!options_.realloc) {
+    return absl::InternalError("a value needs `realloc` but the canonical options have none");
+  }
+  std::vector<vm::ValRaw> values = {i32Slot(static_cast<uint32_t>(old)),
+                                    i32Slot(static_cast<uint32_t>(oldSize)), i32Slot(alignment),
+                                    i32Slot(static_cast<uint32_t>(newSize))};
+  instance_.setMayLeave(false);
+  absl::Status status = callCore(*options_.realloc, values);
+  instance_.setMayLeave(true);
+  WCR_RETURN_IF_ERROR(status);
+  return static_cast<uint32_t>(values[0].i32);
 }
 
 }  // namespace wcr::canon::link

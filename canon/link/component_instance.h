@@ -47,8 +47,16 @@ class ComponentInstance {
   void enterFrom(const ComponentInstance* caller);
   void leaveTo(const ComponentInstance* caller);
 
-  bool mayLeave() const { return mayLeave_; }
-  void setMayLeave(bool v) { mayLeave_ = v; }
+  bool mayLeave() const { return flagBits() & kFlagMayLeave; }
+  void setMayLeave(bool v) { setFlag(kFlagMayLeave, v); }
+
+  // may_enter and may_leave live in one mutable i32 wasm global so that fused adapters
+  // (fused_adapter.h) test and flip them with plain global.get/global.set.
+  static constexpr int32_t kFlagMayLeave = 1;
+  static constexpr int32_t kFlagMayEnter = 2;
+  const std::shared_ptr<jit::vm::Global>& flagsGlobal() const { return flags_; }
+  // Self and ancestors, innermost first (entering sets are computed from them).
+  std::vector<const ComponentInstance*> selfAndAncestors() const;
 
   abi::HandleTable& handles() { return handles_; }
   const std::shared_ptr<model::TypeTable>& types() const { return types_; }
@@ -67,13 +75,13 @@ class ComponentInstance {
   void retain(std::shared_ptr<const void> object) { retained_.push_back(std::move(object)); }
 
  private:
-  std::vector<const ComponentInstance*> selfAndAncestors() const;
+  int32_t flagBits() const;
+  void setFlag(int32_t flag, bool on) const;
 
   std::shared_ptr<model::TypeTable> types_;
   model::AbiCalculator abi_;
   ComponentInstance* parent_;
-  bool mayEnter_ = true;
-  bool mayLeave_ = true;
+  std::shared_ptr<jit::vm::Global> flags_;
   abi::HandleTable handles_;
   absl::flat_hash_map<uint32_t, const abi::ResourceType*> resources_;  // canonical id -> type
   std::vector<std::unique_ptr<abi::ResourceType>> ownedResources_;
@@ -87,6 +95,30 @@ struct CanonOptions {
   std::shared_ptr<jit::vm::Memory> memory;
   std::shared_ptr<const jit::vm::Func> realloc;
   std::shared_ptr<const jit::vm::Func> postReturn;
+};
+
+// The memory and realloc of canonical options; realloc runs with the instance's may_leave
+// cleared.
+class OptionsMemory : public abi::GuestMemory {
+ public:
+  OptionsMemory(const CanonOptions& options, ComponentInstance& instance)
+      : options_(options), instance_(instance) {}
+  abi::MemoryView memory() override {
+    return {options_.memory->base(), options_.memory->sizeBytes()};
+  }
+  absl::StatusOr<uint64_t> realloc(uint64_t old, uint64_t oldSize, uint32_t alignment,
+                                   uint64_t newSize) override;
+
+ private:
+  const CanonOptions& options_;
+  ComponentInstance& instance_;
+};
+
+// What a `canon lift` is made of; fused adapters (fused_adapter.h) call its parts directly.
+struct LiftedParts {
+  std::shared_ptr<ComponentInstance> instance;
+  std::shared_ptr<const jit::vm::Func> core;
+  CanonOptions options;
 };
 
 // Receives a call's results (the caller lowers them) before the callee's post-return runs.
@@ -104,6 +136,8 @@ class Func {
   // Calls the function from `caller` (null: the host) with lifted arguments.
   virtual absl::Status call(ComponentInstance* caller, absl::Span<const abi::Value> args,
                             OnResolve onResolve) = 0;
+  // The parts of a lifted core function; null for host functions.
+  virtual const LiftedParts* lifted() const { return nullptr; }
 
  private:
   std::shared_ptr<model::TypeTable> types_;

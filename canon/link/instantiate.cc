@@ -83,8 +83,8 @@ absl::Status internal(const std::string& what) {
 
 class Instantiator {
  public:
-  Instantiator(vm::TypeRegistry& registry, InstantiateResult& result)
-      : registry_(registry), result_(result) {}
+  Instantiator(vm::TypeRegistry& registry, InstantiateResult& result, AdapterCompiler* adapters)
+      : registry_(registry), result_(result), adapters_(adapters) {}
 
   // Returns false (with result_ filled) when instantiation failed as a guest outcome.
   absl::StatusOr<bool> run(Scope& s, const InstanceItem& args,
@@ -106,6 +106,7 @@ class Instantiator {
 
   vm::TypeRegistry& registry_;
   InstantiateResult& result_;
+  AdapterCompiler* adapters_;
 };
 
 absl::Status Instantiator::pushCore(Scope& s, model::CoreSort sort, const vm::Extern& ext) {
@@ -427,8 +428,18 @@ absl::Status Instantiator::canon(Scope& s, uint32_t position) {
       if (c.func >= s.funcs.size() || !s.funcs[c.func].func)
         return internal("function out of bounds");
       WCR_ASSIGN_OR_RETURN(CanonOptions o, options(s, info));
-      pushCoreFunc(makeLoweredFunc(registry_, s.instance, info.funcType, info.coreType,
-                                   s.funcs[c.func].func, std::move(o)));
+      const std::shared_ptr<Func>& callee = s.funcs[c.func].func;
+      if (adapters_) {
+        WCR_ASSIGN_OR_RETURN(std::shared_ptr<const vm::Func> fused,
+                             makeFusedLoweredFunc(*adapters_, registry_, s.instance, info.funcType,
+                                                  info.coreType, callee, o));
+        if (fused) {
+          pushCoreFunc(std::move(fused));
+          return absl::OkStatus();
+        }
+      }
+      pushCoreFunc(makeLoweredFunc(registry_, s.instance, info.funcType, info.coreType, callee,
+                                   std::move(o)));
       return absl::OkStatus();
     }
     case model::CanonKind::ResourceNew:
@@ -530,7 +541,8 @@ absl::StatusOr<bool> Instantiator::run(Scope& s, const InstanceItem& args,
 
 absl::StatusOr<InstantiateResult> instantiate(std::shared_ptr<const CompiledComponent> component,
                                               const InstanceItem& imports,
-                                              vm::TypeRegistry& registry) {
+                                              vm::TypeRegistry& registry,
+                                              AdapterCompiler* adapters) {
   InstantiateResult result;
   Scope s;
   s.def = component.get();
@@ -538,7 +550,7 @@ absl::StatusOr<InstantiateResult> instantiate(std::shared_ptr<const CompiledComp
   if (!s.info) return absl::InvalidArgumentError("the component was not validated");
   s.instance = std::make_shared<ComponentInstance>(s.info->types, nullptr);
   s.instance->retain(component);
-  Instantiator instantiator(registry, result);
+  Instantiator instantiator(registry, result, adapters);
   std::shared_ptr<InstanceItem> exports;
   WCR_ASSIGN_OR_RETURN(bool ok, instantiator.run(s, imports, exports));
   if (!ok) return result;

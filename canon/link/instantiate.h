@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "canon/link/component_instance.h"
+#include "canon/link/fused_adapter.h"
 #include "canon/model/component.h"
 #include "canon/model/validator.h"
 #include "jit/vm/code.h"
@@ -83,9 +84,12 @@ struct InstantiateResult {
 };
 
 // Instantiates a top-level component; `imports` are found by name. A non-OK status is an
-// internal or unsupported-feature failure, not a guest outcome.
+// internal or unsupported-feature failure, not a guest outcome. With `adapters`, lowerings of
+// other instances' lifted functions are fused (fused_adapter.h); without, every call between
+// components takes the reference path.
 absl::StatusOr<InstantiateResult> instantiate(std::shared_ptr<const CompiledComponent> component,
                                               const InstanceItem& imports,
-                                              jit::vm::TypeRegistry& registry);
+                                              jit::vm::TypeRegistry& registry,
+                                              AdapterCompiler* adapters = nullptr);
 
 }  // namespace wcr::canon::link

@@ -27,6 +27,7 @@ namespace wcr {
 struct Engine::Impl {
   Config config;
   std::unique_ptr<jit::vm::Compiler> compiler;
+  std::unique_ptr<canon::link::AdapterCompiler> adapters;  // uses `compiler`: declared after it
   jit::vm::TypeRegistry types;
 };
 

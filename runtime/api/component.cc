@@ -470,7 +470,7 @@ Result<ComponentInstance> ComponentLinker::instantiate(Store& store,
     args.exports.emplace_back(name, std::move(item));
   }
   absl::StatusOr<link::InstantiateResult> created =
-      link::instantiate(c.compiled, args, impl_->engine->types);
+      link::instantiate(c.compiled, args, impl_->engine->types, impl_->engine->adapters.get());
   if (!created.ok()) return toError(created.status(), Error::Kind::Internal);
   switch (created->failure) {
     case link::InstantiateResult::Failure::None:

@@ -65,6 +65,10 @@ std::string Val::toString() const {
 Engine::Engine(Config config) : impl_(std::make_shared<Impl>()) {
   impl_->config = std::move(config);
   impl_->compiler = jit::llvm::createLlvmCompiler();
+  jit::vm::CompileOptions options;
+  options.optLevel = impl_->config.optLevel;
+  options.cacheDir = impl_->config.cacheDir;
+  impl_->adapters = std::make_unique<canon::link::AdapterCompiler>(*impl_->compiler, options);
 }
 
 const Config& Engine::config() const { return impl_->config; }

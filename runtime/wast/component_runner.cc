@@ -289,7 +289,12 @@ std::string describe(const Value& v) {
 
 class ComponentRunner {
  public:
-  explicit ComponentRunner(const ComponentRunOptions& options) : options_(options) {}
+  explicit ComponentRunner(const ComponentRunOptions& options) : options_(options) {
+    if (options_.compiler) {
+      adapters_ = std::make_unique<canon::link::AdapterCompiler>(*options_.compiler,
+                                                                 options_.compileOptions);
+    }
+  }
 
   DirectiveResult run(const Command& command) {
     switch (command.kind) {
@@ -443,7 +448,8 @@ class ComponentRunner {
       const Command& command, std::shared_ptr<const canon::link::CompiledComponent> component,
       const std::optional<std::string>& id) {
     absl::StatusOr<canon::link::InstantiateResult> result =
-        canon::link::instantiate(component, canon::link::InstanceItem{}, registry_);
+        canon::link::instantiate(component, canon::link::InstanceItem{}, registry_,
+                                 adapters_.get());
     current_.reset();
     currentUnsupported_.clear();
     if (!result.ok()) {
@@ -491,7 +497,8 @@ class ComponentRunner {
       return makeResult(command, Outcome::Skipped, "needs the compiler");
     }
     absl::StatusOr<canon::link::InstantiateResult> result =
-        canon::link::instantiate(prepared.component, canon::link::InstanceItem{}, registry_);
+        canon::link::instantiate(prepared.component, canon::link::InstanceItem{}, registry_,
+                                 adapters_.get());
     if (!result.ok()) {
       bool unsupported = result.status().code() == absl::StatusCode::kUnimplemented;
       return makeResult(command, unsupported ? Outcome::Skipped : Outcome::Failed,
@@ -626,6 +633,7 @@ class ComponentRunner {
   std::string currentUnsupported_;
   absl::flat_hash_map<std::string, std::string> unsupportedInstances_, unsupportedDefinitions_;
   jit::vm::TypeRegistry registry_;
+  std::unique_ptr<canon::link::AdapterCompiler> adapters_;
   std::shared_ptr<canon::link::InstantiateResult> current_;
   absl::flat_hash_map<std::string, std::shared_ptr<canon::link::InstantiateResult>> instances_;
   absl::flat_hash_map<std::string, std::shared_ptr<const canon::link::CompiledComponent>>
