@@ -735,7 +735,7 @@ std::pair<uint32_t, uint64_t> tupleLayout(LiftLowerContext& cx, absl::Span<const
 }
 
 size_t flatCount(LiftLowerContext& cx, absl::Span<const ValType> ts) {
-  return cx.abi->flatCount(std::vector<ValType>(ts.begin(), ts.end()), ptrSize(cx) == 8);
+  return cx.abi->flatCount(ts, ptrSize(cx) == 8);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ ComponentInstance::ComponentInstance(std::shared_ptr<model::TypeTable> types,
       abi_(*types_),
       parent_(parent),
       flags_(std::make_shared<vm::Global>()) {
+  for (const ComponentInstance* i = this; i != nullptr; i = i->parent_) chain_.push_back(i);
   flags_->type = wasm::GlobalType{wasm::kI32, true};
   setFlag(kFlagMayLeave | kFlagMayEnter, true);
 }
@@ -43,11 +44,6 @@ void ComponentInstance::setFlag(int32_t flag, bool on) const {
   std::memcpy(flags_->storage.bytes, &bits, sizeof bits);
 }
 
-std::vector<const ComponentInstance*> ComponentInstance::selfAndAncestors() const {
-  std::vector<const ComponentInstance*> out;
-  for (const ComponentInstance* i = this; i != nullptr; i = i->parent_) out.push_back(i);
-  return out;
-}
 
 namespace {
 // entering_set(caller): self_and_ancestors minus the caller's.
@@ -62,8 +58,8 @@ void forEnteringSet(const ComponentInstance* self, const ComponentInstance* call
 }  // namespace
 
 bool ComponentInstance::mayEnterFrom(const ComponentInstance* caller) const {
-  std::vector<const ComponentInstance*> theirs;
-  if (caller) theirs = caller->selfAndAncestors();
+  static const std::vector<const ComponentInstance*> kNone;
+  const auto& theirs = caller ? caller->selfAndAncestors() : kNone;
   bool ok = true;
   forEnteringSet(this, caller, selfAndAncestors(), theirs,
                  [&](const ComponentInstance* i) { ok &= (i->flagBits() & kFlagMayEnter) != 0; });
@@ -71,15 +67,15 @@ bool ComponentInstance::mayEnterFrom(const ComponentInstance* caller) const {
 }
 
 void ComponentInstance::enterFrom(const ComponentInstance* caller) {
-  std::vector<const ComponentInstance*> theirs;
-  if (caller) theirs = caller->selfAndAncestors();
+  static const std::vector<const ComponentInstance*> kNone;
+  const auto& theirs = caller ? caller->selfAndAncestors() : kNone;
   forEnteringSet(this, caller, selfAndAncestors(), theirs,
                  [](const ComponentInstance* i) { i->setFlag(kFlagMayEnter, false); });
 }
 
 void ComponentInstance::leaveTo(const ComponentInstance* caller) {
-  std::vector<const ComponentInstance*> theirs;
-  if (caller) theirs = caller->selfAndAncestors();
+  static const std::vector<const ComponentInstance*> kNone;
+  const auto& theirs = caller ? caller->selfAndAncestors() : kNone;
   forEnteringSet(this, caller, selfAndAncestors(), theirs,
                  [](const ComponentInstance* i) { i->setFlag(kFlagMayEnter, true); });
 }
@@ -197,13 +193,15 @@ class LiftedFunc : public Func {
     memory.trapWording = cx.wording;
 
     std::vector<vm::ValRaw> flat;
+    flat.reserve(std::max<size_t>({core_->type.params.size(), core_->type.results.size(), 1}));
     WCR_RETURN_IF_ERROR(abi::lowerFlatValues(cx, model::kMaxFlatParams, args, sig_.params, flat));
     if (flat.size() != core_->type.params.size()) {
       return absl::InternalError("lowered arguments do not match the core function's type");
     }
     WCR_RETURN_IF_ERROR(callCore(*core_, flat));
     size_t numResults = core_->type.results.size();
-    std::vector<vm::ValRaw> coreResults(flat.begin(), flat.begin() + numResults);
+    flat.resize(numResults);  // the core results, kept for post-return
+    std::vector<vm::ValRaw>& coreResults = flat;
     WCR_ASSIGN_OR_RETURN(
         std::vector<Value> results,
         abi::liftFlatValues(cx, model::kMaxFlatResults, coreResults, sig_.results));
@@ -372,11 +370,15 @@ absl::StatusOr<uint64_t> OptionsMemory::realloc(uint64_t old, uint64_t oldSize, 
   if (!options_.realloc) {
     return absl::InternalError("a value needs `realloc` but the canonical options have none");
   }
-  std::vector<vm::ValRaw> values = {i32Slot(static_cast<uint32_t>(old)),
-                                    i32Slot(static_cast<uint32_t>(oldSize)), i32Slot(alignment),
-                                    i32Slot(static_cast<uint32_t>(newSize))};
+  if (options_.realloc->type.params.size() != 4 || options_.realloc->type.results.size() != 1) {
+    return absl::InternalError("realloc does not have the type (i32 i32 i32 i32) -> i32");
+  }
+  vm::ValRaw values[4] = {i32Slot(static_cast<uint32_t>(old)),
+                          i32Slot(static_cast<uint32_t>(oldSize)), i32Slot(alignment),
+                          i32Slot(static_cast<uint32_t>(newSize))};
   instance_.setMayLeave(false);
-  absl::Status status = callCore(*options_.realloc, values);
+  vm::Trap trap = vm::invoke(*options_.realloc, values);
+  absl::Status status = trap.ok() ? absl::OkStatus() : abi::abiTrap(trap.message);
   instance_.setMayLeave(true);
   WCR_RETURN_IF_ERROR(status);
   return static_cast<uint32_t>(values[0].i32);

@@ -56,7 +56,7 @@ class ComponentInstance {
   static constexpr int32_t kFlagMayEnter = 2;
   const std::shared_ptr<jit::vm::Global>& flagsGlobal() const { return flags_; }
   // Self and ancestors, innermost first (entering sets are computed from them).
-  std::vector<const ComponentInstance*> selfAndAncestors() const;
+  const std::vector<const ComponentInstance*>& selfAndAncestors() const { return chain_; }
 
   abi::HandleTable& handles() { return handles_; }
   const std::shared_ptr<model::TypeTable>& types() const { return types_; }
@@ -81,6 +81,7 @@ class ComponentInstance {
   std::shared_ptr<model::TypeTable> types_;
   model::AbiCalculator abi_;
   ComponentInstance* parent_;
+  std::vector<const ComponentInstance*> chain_;  // self and ancestors (parents never change)
   std::shared_ptr<jit::vm::Global> flags_;
   abi::HandleTable handles_;
   absl::flat_hash_map<uint32_t, const abi::ResourceType*> resources_;  // canonical id -> type

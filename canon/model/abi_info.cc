@@ -52,9 +52,16 @@ CoreType joinFlat(CoreType a, CoreType b) {
   return wasm::kI64;
 }
 
-size_t AbiCalculator::flatCount(const std::vector<ValType>& ts, bool memory64) {
-  auto [flat, overflow] = flattenTypes(ts, memory64);
-  return overflow ? kFlatLimit + 1 : flat.size();
+size_t AbiCalculator::flatCount(absl::Span<const ValType> ts, bool memory64) {
+  // flatten_types concatenates: the cached per-type lengths add up (no list is built per call).
+  size_t n = 0;
+  for (ValType t : ts) {
+    const CanonicalAbiInfo& i = info(t);
+    if (memory64 ? i.flat64Overflow : i.flatOverflow) return kFlatLimit + 1;
+    n += (memory64 ? i.flat64 : i.flat).size();
+    if (n > kFlatLimit) return kFlatLimit + 1;
+  }
+  return n;
 }
 
 const CanonicalAbiInfo& AbiCalculator::info(ValType t) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/types/span.h"
 #include "canon/model/types.h"
 #include "jit/wasm/types.h"
 
@@ -75,7 +76,7 @@ class AbiCalculator {
                                                                 bool memory64 = false);
   // len(flatten_types(ts)), or kFlatLimit + 1 when it is longer (every rule of the ABI compares
   // it with MAX_FLAT_PARAMS or less).
-  size_t flatCount(const std::vector<ValType>& ts, bool memory64 = false);
+  size_t flatCount(absl::Span<const ValType> ts, bool memory64 = false);
   // flatten_functype(opts, ft, context).
   FlatFuncType flattenFuncType(FuncTypeId ft, AbiContext context, FlattenOptions opts = {});
   // flatten_functype for a parameter list and optional result directly (task.return uses
