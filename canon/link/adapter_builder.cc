@@ -100,7 +100,8 @@ bool isRecordLike(DefinedKind k) {
 bool needsCheck(const model::TypeTable& types, ValType t) {
   if (t.isPrimitive()) return t.prim() == PrimType::Char || t.prim() == PrimType::String;
   const DefinedType& d = types.defined(t.definedId());
-  if (d.kind == DefinedKind::List || isVariantLike(d.kind) || d.kind == DefinedKind::Own ||
+  if (d.kind == DefinedKind::List || d.kind == DefinedKind::Map || isVariantLike(d.kind) ||
+      d.kind == DefinedKind::Own ||
       d.kind == DefinedKind::Borrow) {
     return true;
   }
@@ -348,7 +349,9 @@ class Builder {
   void fields(ValType t, const std::vector<ValType>& fs, Src& src, Dst& dst);
   void variant(ValType t, const std::vector<std::optional<ValType>>& cases, Src& src, Dst& dst);
   void string(Src& src, Dst& dst);
-  void list(ValType elem, Src& src, Dst& dst);
+  void list(const std::vector<ValType>& parts, Src& src, Dst& dst);
+  // (alignment, size) of a record of `ts`.
+  std::pair<uint32_t, uint64_t> layoutOf(const std::vector<ValType>& ts);
   void asciiOrValidate(uint32_t ptr, uint32_t len);
   // own/borrow: the check pass lifts the handle out of the source table (host intrinsic) and
   // keeps its rep in a local; the copy pass lowers that rep into the destination table.
@@ -609,7 +612,8 @@ void Builder::translate(ValType t, Src& src, Dst& dst) {
   const DefinedType& d = types_.defined(t.definedId());
   if (d.kind == DefinedKind::Flags) return flags(d, src, dst);
   if (d.kind == DefinedKind::Own || d.kind == DefinedKind::Borrow) return handle(d, src, dst);
-  if (d.kind == DefinedKind::List) return list(*d.first, src, dst);
+  if (d.kind == DefinedKind::List) return list({*d.first}, src, dst);
+  if (d.kind == DefinedKind::Map) return list({*d.first, *d.second}, src, dst);
   if (isRecordLike(d.kind)) return fields(t, fieldsOf(d), src, dst);
   if (isVariantLike(d.kind)) return variant(t, casesOf(d), src, dst);
 }
@@ -944,9 +948,23 @@ void Builder::string(Src& src, Dst& dst) {
   if (dst.kind == Dst::Kind::Flat) dst.pos = d.pos;
 }
 
-void Builder::list(ValType elem, Src& src, Dst& dst) {
-  const model::CanonicalAbiInfo& info = abi_.info(elem);
-  uint32_t size = static_cast<uint32_t>(info.size32), align = info.align32;
+std::pair<uint32_t, uint64_t> Builder::layoutOf(const std::vector<ValType>& ts) {
+  uint32_t align = 1;
+  uint64_t size = 0;
+  for (ValType t : ts) {
+    const model::CanonicalAbiInfo& info = abi_.info(t);
+    align = std::max(align, info.align32);
+    size = (size + info.align32 - 1) / info.align32 * info.align32 + info.size32;
+  }
+  return {align, (size + align - 1) / align * align};
+}
+
+void Builder::list(const std::vector<ValType>& parts, Src& src, Dst& dst) {
+  // An element is parts[0], or for map<K, V> (list<tuple<K, V>>) the record of both parts.
+  auto [align, size64] = layoutOf(parts);
+  uint32_t size = static_cast<uint32_t>(size64);
+  bool elemChecked = false;
+  for (ValType p : parts) elemChecked |= needsCheck(types_, p);
   uint32_t ptr = newLocal(wasm::kI32), len = newLocal(wasm::kI32);
   Src s = src;
   pushI32(s);
@@ -970,7 +988,7 @@ void Builder::list(ValType elem, Src& src, Dst& dst) {
     op(Opcode::I64Mul);
     localSet(bytes);
     checkRange(from_->memory, ptr, bytes, AdapterTrap::ListOutOfBounds);
-    if (!needsCheck(types_, elem)) return;
+    if (!elemChecked) return;
   }
   localGet(len);
   i32Const(static_cast<int32_t>(size));
@@ -978,7 +996,7 @@ void Builder::list(ValType elem, Src& src, Dst& dst) {
   localSet(count);
   uint32_t out = 0;
   if (!checking_) out = allocate(align, count, AdapterTrap::ListOutOfBounds);
-  if (!checking_ && bytewiseCopyable(types_, elem)) {
+  if (!checking_ && parts.size() == 1 && bytewiseCopyable(types_, parts[0])) {
     copyBytes(out, ptr, count);
   } else {
     // Element by element: s and d walk both lists, i counts.
@@ -999,7 +1017,7 @@ void Builder::list(ValType elem, Src& src, Dst& dst) {
     brIf(exit);
     Src es = atMemory(sp, 0);
     Dst ed = checking_ ? Dst{} : toMemory(dp, 0);
-    translate(elem, es, ed);
+    fields(ValType(), parts, es, ed);
     for (uint32_t local : {sp, dp}) {
       localGet(local);
       i32Const(static_cast<int32_t>(size));
@@ -1029,16 +1047,7 @@ void Builder::body() {
   bool paramsSpilled = abi_.flatCount(spec_.params) > model::kMaxFlatParams;
   bool resultsSpilled = abi_.flatCount(results) > model::kMaxFlatResults;
   // The tuple of the parameters (or of the result) as one record for memory layouts.
-  auto tupleLayout = [&](const std::vector<ValType>& ts) {
-    uint32_t align = 1;
-    uint64_t size = 0;
-    for (ValType t : ts) {
-      const model::CanonicalAbiInfo& info = abi_.info(t);
-      align = std::max(align, info.align32);
-      size = (size + info.align32 - 1) / info.align32 * info.align32 + info.size32;
-    }
-    return std::make_pair(align, (size + align - 1) / align * align);
-  };
+  auto tupleLayout = [&](const std::vector<ValType>& ts) { return layoutOf(ts); };
   auto tupleAt = [&](const std::vector<ValType>& ts, Src& src, Dst& dst) {
     fields(ValType(), ts, src, dst);
   };
@@ -1294,6 +1303,9 @@ bool adapterSupports(const model::TypeTable& types, ValType t, bool inList) {
   // A handle's rep waits in a local between the passes: one local per handle position.
   if (d.kind == DefinedKind::Own || d.kind == DefinedKind::Borrow) return !inList;
   if (d.kind == DefinedKind::List) return adapterSupports(types, *d.first, true);
+  if (d.kind == DefinedKind::Map) {
+    return adapterSupports(types, *d.first, true) && adapterSupports(types, *d.second, true);
+  }
   if (d.kind == DefinedKind::FixedList && d.length > kMaxFixedListFused) return false;
   if (isRecordLike(d.kind)) {
     for (ValType f : fieldsOf(d)) {
@@ -1307,7 +1319,7 @@ bool adapterSupports(const model::TypeTable& types, ValType t, bool inList) {
     }
     return true;
   }
-  return false;  // own, borrow, stream, future, map
+  return false;  // stream, future
 }
 
 absl::StatusOr<AdapterModule> buildAdapterModule(const AdapterSpec& spec) {

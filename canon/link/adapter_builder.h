@@ -13,12 +13,12 @@
 //   corruption), and wasm bounds checks on both memories come for free. Measured by
 //   bench/component.
 // - Two passes per direction: first every lift check on the source (bounds, alignment, UTF-8,
-//   chars, discriminants), with no side effect; then allocation and copying. So a trap is the
-//   one the spec's lift-everything-then-lower order raises, and a hostile source can never make
-//   the destination's realloc run first.
+//   chars, discriminants, and the lifting of handles), touching nothing else; then allocation
+//   and copying. So a trap is the one the spec's lift-everything-then-lower order raises, and a
+//   hostile source can never make the destination's realloc run first.
 // - Only what the generator covers is fused (adapterSupports): every value type except streams,
-//   futures, maps and handles inside lists. Other functions keep the reference path
-//   (component_instance.h), which stays the executable spec.
+//   futures and handles inside lists (maps are lists of pairs). Other functions keep the
+//   reference path (component_instance.h), which stays the executable spec.
 // - Strings between two UTF-8 sides are checked (ASCII inline) and copied inline; any other
 //   pair of encodings calls host intrinsics ("string_check_*", "string_copy_*") that run the
 //   reference transcoders of canon/abi/strings.h with the destination's realloc.
