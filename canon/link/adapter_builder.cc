@@ -101,8 +101,7 @@ bool needsCheck(const model::TypeTable& types, ValType t) {
   if (t.isPrimitive()) return t.prim() == PrimType::Char || t.prim() == PrimType::String;
   const DefinedType& d = types.defined(t.definedId());
   if (d.kind == DefinedKind::List || d.kind == DefinedKind::Map || isVariantLike(d.kind) ||
-      d.kind == DefinedKind::Own ||
-      d.kind == DefinedKind::Borrow) {
+      d.kind == DefinedKind::Own || d.kind == DefinedKind::Borrow) {
     return true;
   }
   if (isRecordLike(d.kind)) {

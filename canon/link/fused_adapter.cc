@@ -31,6 +31,7 @@ AdapterCompiler::AdapterCompiler(vm::Compiler& compiler, vm::CompileOptions opti
 absl::StatusOr<AdapterCompiler::Compiled> AdapterCompiler::compile(std::vector<uint8_t> bytes) {
   std::string key(bytes.begin(), bytes.end());
   std::lock_guard<std::mutex> lock(mutex_);
+  ++requests_;
   if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   auto storage = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
   WCR_ASSIGN_OR_RETURN(wasm::Module decoded, wasm::decodeModule(storage));
@@ -43,6 +44,11 @@ absl::StatusOr<AdapterCompiler::Compiled> AdapterCompiler::compile(std::vector<u
   Compiled compiled{module, std::move(code)};
   cache_.emplace(std::move(key), compiled);
   return compiled;
+}
+
+size_t AdapterCompiler::requests() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return requests_;
 }
 
 namespace {

@@ -41,6 +41,9 @@ class AdapterCompiler {
   // Decodes, validates and compiles a generated module, or returns the memoized result.
   absl::StatusOr<Compiled> compile(std::vector<uint8_t> bytes);
 
+  // How many adapters were requested (memoized or not) so far (for tests).
+  size_t requests();
+
   // False when WCR_NO_FUSED_ADAPTERS is set in the environment.
   bool enabled() const { return enabled_; }
 
@@ -50,6 +53,7 @@ class AdapterCompiler {
   bool enabled_ = true;
   std::mutex mutex_;
   absl::flat_hash_map<std::string, Compiled> cache_;
+  size_t requests_ = 0;
 };
 
 // The fused lowering of `callee` into `caller` (type and core signature of the `canon lower`),
