@@ -264,6 +264,17 @@ class Builder {
     m.offset = offset;
     w_.memArg(m);
   }
+  // An unsigned 1-, 2- or 4-byte integer (discriminants, flags) as an i32.
+  void loadSized(uint32_t size, int32_t memory, uint64_t offset) {
+    if (size == 1) return memOp(Opcode::I32Load8U, memory, offset, 0);
+    if (size == 2) return memOp(Opcode::I32Load16U, memory, offset, 1);
+    memOp(Opcode::I32Load, memory, offset, 2);
+  }
+  void storeSized(uint32_t size, int32_t memory, uint64_t offset) {
+    if (size == 1) return memOp(Opcode::I32Store8, memory, offset, 0);
+    if (size == 2) return memOp(Opcode::I32Store16, memory, offset, 1);
+    memOp(Opcode::I32Store, memory, offset, 2);
+  }
   // Structured control: open returns a label id for br.
   size_t open(Opcode o) {
     op(o);
@@ -629,8 +640,7 @@ void Builder::flags(const DefinedType& d, Src& src, Dst& dst) {
     coerce(slot.type, wasm::kI32);
   } else {
     localGet(src.base);
-    Opcode load = size == 1 ? Opcode::I32Load8U : size == 2 ? Opcode::I32Load16U : Opcode::I32Load;
-    memOp(load, from_->memory, src.offset, size == 1 ? 0 : size == 2 ? 1 : 2);
+    loadSized(size, from_->memory, src.offset);
   }
   i32Const(static_cast<int32_t>(mask));
   op(Opcode::I32And);
@@ -640,8 +650,7 @@ void Builder::flags(const DefinedType& d, Src& src, Dst& dst) {
     localSet(slot.index);
     return;
   }
-  Opcode store = size == 1 ? Opcode::I32Store8 : size == 2 ? Opcode::I32Store16 : Opcode::I32Store;
-  memOp(store, to_->memory, dst.offset, size == 1 ? 0 : size == 2 ? 1 : 2);
+  storeSized(size, to_->memory, dst.offset);
 }
 
 void Builder::fields(ValType, const std::vector<ValType>& fs, Src& src, Dst& dst) {
@@ -670,10 +679,7 @@ void Builder::variant(ValType t, const std::vector<std::optional<ValType>>& case
     pushI32(src);
   } else {
     localGet(src.base);
-    Opcode load = discSize == 1   ? Opcode::I32Load8U
-                  : discSize == 2 ? Opcode::I32Load16U
-                                  : Opcode::I32Load;
-    memOp(load, from_->memory, src.offset, discSize == 1 ? 0 : discSize == 2 ? 1 : 2);
+    loadSized(discSize, from_->memory, src.offset);
   }
   localSet(disc);
   if (checking_) {
@@ -686,10 +692,7 @@ void Builder::variant(ValType t, const std::vector<std::optional<ValType>>& case
   } else {
     localGet(dst.base);
     localGet(disc);
-    Opcode store = discSize == 1   ? Opcode::I32Store8
-                   : discSize == 2 ? Opcode::I32Store16
-                                   : Opcode::I32Store;
-    memOp(store, to_->memory, dst.offset, discSize == 1 ? 0 : discSize == 2 ? 1 : 2);
+    storeSized(discSize, to_->memory, dst.offset);
   }
 
   size_t srcPayload = src.pos, dstPayload = dst.pos;
