@@ -44,7 +44,6 @@ void ComponentInstance::setFlag(int32_t flag, bool on) const {
   std::memcpy(flags_->storage.bytes, &bits, sizeof bits);
 }
 
-
 namespace {
 // entering_set(caller): self_and_ancestors minus the caller's.
 template <typename F>
@@ -159,16 +158,26 @@ class LiftedFunc : public Func {
   LiftedFunc(std::shared_ptr<ComponentInstance> instance, model::FuncTypeId type,
              std::shared_ptr<const vm::Func> core, CanonOptions options)
       : Func(instance->types(), type),
-        instance_(std::move(instance)),
+        self_(instance),
+        instance_(instance.get()),
         core_(std::move(core)),
         options_(std::move(options)),
         sig_(signatureOf(types(), type)),
         parts_{instance_, core_, options_} {}
 
   const LiftedParts* lifted() const override { return &parts_; }
+  std::shared_ptr<const void> owner() const override {
+    std::shared_ptr<ComponentInstance> alive = self_.lock();
+    if (!alive) return nullptr;
+    return alive->root()->shared_from_this();  // shared_ptr<const ComponentInstance>
+  }
 
   absl::Status call(ComponentInstance* caller, absl::Span<const Value> args,
                     OnResolve onResolve) override {
+    std::shared_ptr<ComponentInstance> alive = self_.lock();
+    if (!alive) {
+      return absl::FailedPreconditionError("the component instance of this function was dropped");
+    }
     ComponentInstance& inst = *instance_;
     if (!inst.mayEnterFrom(caller)) return abi::abiTrap("cannot enter component instance");
     inst.enterFrom(caller);
@@ -218,7 +227,8 @@ class LiftedFunc : public Func {
     return absl::OkStatus();
   }
 
-  std::shared_ptr<ComponentInstance> instance_;
+  std::weak_ptr<ComponentInstance> self_;  // weak: see the header (ownership runs down)
+  ComponentInstance* instance_;
   std::shared_ptr<const vm::Func> core_;
   CanonOptions options_;
   Signature sig_;

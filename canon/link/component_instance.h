@@ -13,9 +13,12 @@
 //   "current instance" is needed.
 // - Traps raised by the ABI (abi_trap.h) and traps of core code called from here are carried as
 //   abi traps (kAborted status) with the trap's message up to the outermost host entry.
-// - Known limitation: instances and functions keep each other alive with shared_ptrs; a parent
-//   that passes its own lifted function to a child it instantiates forms a cycle that is never
-//   freed. A store that owns every instance it creates (the async issue adds one) removes it.
+// - Ownership runs down the tree only: the result of an instantiation owns the root instance,
+//   an instance owns its children, core instances and what its functions need. A lifted
+//   function points at its instance weakly (a parent may hand its own lifted function to a
+//   child, which must not keep the parent alive), and an instantiation retains the trees of the
+//   functions it imports (Func::owner). Calling a function whose instance was dropped is a
+//   FailedPrecondition error.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +41,7 @@
 
 namespace wcr::canon::link {
 
-class ComponentInstance {
+class ComponentInstance : public std::enable_shared_from_this<ComponentInstance> {
  public:
   ComponentInstance(std::shared_ptr<model::TypeTable> types, ComponentInstance* parent);
 
@@ -57,6 +60,8 @@ class ComponentInstance {
   const std::shared_ptr<jit::vm::Global>& flagsGlobal() const { return flags_; }
   // Self and ancestors, innermost first (entering sets are computed from them).
   const std::vector<const ComponentInstance*>& selfAndAncestors() const { return chain_; }
+  // The top of the tree (it owns every instance below it).
+  const ComponentInstance* root() const { return chain_.back(); }
 
   abi::HandleTable& handles() { return handles_; }
   const std::shared_ptr<model::TypeTable>& types() const { return types_; }
@@ -117,7 +122,7 @@ class OptionsMemory : public abi::GuestMemory {
 
 // What a `canon lift` is made of; fused adapters (fused_adapter.h) call its parts directly.
 struct LiftedParts {
-  std::shared_ptr<ComponentInstance> instance;
+  ComponentInstance* instance = nullptr;
   std::shared_ptr<const jit::vm::Func> core;
   CanonOptions options;
 };
@@ -139,6 +144,9 @@ class Func {
                             OnResolve onResolve) = 0;
   // The parts of a lifted core function; null for host functions.
   virtual const LiftedParts* lifted() const { return nullptr; }
+  // What keeps the function's instance alive (the root of its tree), or null (host functions,
+  // or the instance was dropped).
+  virtual std::shared_ptr<const void> owner() const { return nullptr; }
 
  private:
   std::shared_ptr<model::TypeTable> types_;

@@ -244,8 +244,8 @@ absl::StatusOr<std::shared_ptr<const vm::Func>> makeFusedLoweredFunc(
   std::vector<const abi::ResourceType*> resources;
   for (model::ResourceId id : built->resources) resources.push_back(caller->resourceType(id));
   auto state = std::make_shared<CallState>();
-  ComponentInstance* callerRaw = caller.get();  // the caller owns the adapter: no shared_ptr
-  ComponentInstance* calleeRaw = parts->instance.get();  // kept alive by caller->retain below
+  ComponentInstance* callerRaw = caller.get();     // the caller owns the adapter: no shared_ptr
+  ComponentInstance* calleeRaw = parts->instance;  // its tree is the caller's or imported by it
 
   std::vector<vm::Extern> imports;
   for (const std::string& name : built->importNames) {

@@ -539,6 +539,19 @@ absl::StatusOr<bool> Instantiator::run(Scope& s, const InstanceItem& args,
 
 }  // namespace
 
+namespace {
+// The instances behind imported functions stay alive as long as the importer (lifted functions
+// point at their own instances only weakly).
+void retainImportedTrees(ComponentInstance& root, const InstanceItem& imports) {
+  for (const auto& [name, item] : imports.exports) {
+    if (item.func) {
+      if (std::shared_ptr<const void> owner = item.func->owner()) root.retain(std::move(owner));
+    }
+    if (item.instance) retainImportedTrees(root, *item.instance);
+  }
+}
+}  // namespace
+
 absl::StatusOr<InstantiateResult> instantiate(std::shared_ptr<const CompiledComponent> component,
                                               const InstanceItem& imports,
                                               vm::TypeRegistry& registry,
@@ -550,6 +563,7 @@ absl::StatusOr<InstantiateResult> instantiate(std::shared_ptr<const CompiledComp
   if (!s.info) return absl::InvalidArgumentError("the component was not validated");
   s.instance = std::make_shared<ComponentInstance>(s.info->types, nullptr);
   s.instance->retain(component);
+  retainImportedTrees(*s.instance, imports);
   Instantiator instantiator(registry, result, adapters);
   std::shared_ptr<InstanceItem> exports;
   WCR_ASSIGN_OR_RETURN(bool ok, instantiator.run(s, imports, exports));
