@@ -11,7 +11,9 @@
 //   LLVM IR directly: it reuses decoder, validator, compiler, object cache and trap machinery
 //   unchanged, it is validated before it runs (a generator bug is an error, not memory
 //   corruption), and wasm bounds checks on both memories come for free. Measured by
-//   bench/component.
+//   bench/component (2026-12-03): 12.9 ns per call with a record and a 16-byte string (Wasmtime
+//   54.8 ns, goal 20 ns). What is left is three native calls (adapter, callee's realloc, callee)
+//   and the flag updates, which emitting LLVM IR directly would not remove, so it was not built.
 // - Two passes per direction: first every lift check on the source (bounds, alignment, UTF-8,
 //   chars, discriminants, and the lifting of handles), touching nothing else; then allocation
 //   and copying. So a trap is the one the spec's lift-everything-then-lower order raises, and a
