@@ -16,6 +16,8 @@
 //   - in bounds: a copy without the keepalives, whose addresses are rewritten as exact 64-bit
 //     affine offsets (see liftI32), so the vectorizer sees consecutive and interleaved
 //     accesses, and SLP, load combining and dead-load elimination may act as for native code;
+//     each group of accesses a constant apart (a "stream") is addressed from its own opaque base
+//     pointer, so that runtime alias checks compare streams, not accesses (see StreamBases);
 //   - otherwise: the original loop, which traps at exactly the access where wasm traps, after
 //     exactly the stores before it. It, and every loop not versioned that stores to memory, is
 //     marked llvm.loop.vectorize.enable=false (see keepScalar).
@@ -113,6 +115,68 @@ struct Bounds {
   SmallVector<const SCEV*, 8> small;     // offsets: <= 2^34, so a negative one cannot pass
   SmallVector<const SCEV*, 8> ends;      // offset + access bytes: <= memory size
 };
+
+// Streams: the accesses of the in-bounds copy grouped by "a constant apart" (y[i] and y[i+1]
+// are one stream, x[i] another). Every stream gets its own base pointer, loop-invariant and
+// opaque to LLVM (an empty asm that returns its operand), and its accesses are addressed from
+// it. Why: all accesses are based on the one memory base, so to LoopAccessAnalysis they are
+// one underlying object whose distances it must prove; x and y are an unknown distance apart,
+// so it gives up on dependence distances altogether and falls back to runtime overlap checks
+// between *every* pair of accesses, including y[i] vs y[i+1], which always overlap: matmul's
+// vectorized loop was never entered. With distinct (opaque, may-alias) bases LAA analyses y[i]
+// and y[i+1] by distance and checks only x against y at run time, as for native code. The asm
+// has no side effects and reads no memory, so it costs a register move outside the loop.
+class StreamBases {
+ public:
+  struct Stream {
+    const Value* base;
+    const SCEV* start;  // loop-invariant: the stream's first offset (relative offsets are affine
+                        // with a constant start)
+    Value* pointer = nullptr;
+  };
+
+  StreamBases(ScalarEvolution& se, const std::vector<Access>& accesses);
+  const Stream& of(const Access& access) const { return streams_[index_.at(access.inst)]; }
+  void setPointer(const Access& access, Value* pointer) {
+    streams_[index_.at(access.inst)].pointer = pointer;
+  }
+
+ private:
+  std::vector<Stream> streams_;
+  DenseMap<const Instruction*, size_t> index_;
+};
+
+StreamBases::StreamBases(ScalarEvolution& se, const std::vector<Access>& accesses) {
+  std::vector<const SCEV*> representatives;
+  for (const Access& access : accesses) {
+    size_t found = streams_.size();
+    for (size_t i = 0; i < streams_.size(); ++i) {
+      if (streams_[i].base == access.base &&
+          isa<SCEVConstant>(se.getMinusSCEV(access.offset, representatives[i]))) {
+        found = i;
+        break;
+      }
+    }
+    if (found == streams_.size()) {
+      const SCEV* start = access.offset;
+      if (const auto* rec = dyn_cast<SCEVAddRecExpr>(start)) start = rec->getStart();
+      streams_.push_back({access.base, start});
+      representatives.push_back(access.offset);
+    }
+    index_[access.inst] = found;
+  }
+}
+
+// The pointer itself, but no longer traceable to the memory base (see StreamBases).
+Value* opaquePointer(IRBuilder<>& b, Value* pointer) {
+  auto* type = FunctionType::get(pointer->getType(), {pointer->getType()}, false);
+  auto* identity = InlineAsm::get(type, "", "=r,0", /*hasSideEffects=*/false);
+  CallInst* call = b.CreateCall(type, identity, {pointer}, "wasm.stream.base");
+  call->setDoesNotThrow();
+  call->setDoesNotAccessMemory();
+  call->addFnAttr(Attribute::WillReturn);
+  return call;
+}
 
 class LoopVersioner {
  public:
@@ -345,11 +409,22 @@ void LoopVersioner::version(Loop& loop, const Bounds& bounds, std::vector<Access
   formDedicatedExitBlocks(original, &dt_, &li_, nullptr, /*PreserveLCSSA=*/true);
   formDedicatedExitBlocks(&loop, &dt_, &li_, nullptr, /*PreserveLCSSA=*/true);
 
-  // In the in-bounds copy the addresses are the exact i64 offsets (see liftI32).
+  // In the in-bounds copy the addresses are the exact i64 offsets (see liftI32), each relative
+  // to the opaque base of its stream (see StreamBases).
+  StreamBases streams(se_, accesses);
+  Instruction* fastTerm = fastPreheader->getTerminator();
   for (Access& access : accesses) {
-    Value* offset = expander.expandCodeFor(access.offset, i64_, access.inst);
+    const StreamBases::Stream& stream = streams.of(access);
+    if (!stream.pointer) {
+      IRBuilder<> pre(fastTerm);
+      Value* start = expander.expandCodeFor(stream.start, i64_, fastTerm);
+      Value* address = pre.CreateGEP(pre.getInt8Ty(), access.base, start, "wasm.stream");
+      streams.setPointer(access, opaquePointer(pre, address));
+    }
+    Value* offset = expander.expandCodeFor(se_.getMinusSCEV(access.offset, stream.start), i64_,
+                                           access.inst);
     IRBuilder<> at(access.inst);
-    Value* pointer = at.CreateGEP(at.getInt8Ty(), access.base, offset, "wasm.addr");
+    Value* pointer = at.CreateGEP(at.getInt8Ty(), streams.of(access).pointer, offset, "wasm.addr");
     if (auto* load = dyn_cast<LoadInst>(access.inst)) {
       load->setOperand(load->getPointerOperandIndex(), pointer);
     } else {
