@@ -48,10 +48,13 @@
 #include <llvm/Transforms/Utils/LoopUtils.h>
 #include <llvm/Transforms/Utils/ScalarEvolutionExpander.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <vector>
 
 #include "jit/llvm/module_context.h"
+#include "jit/llvm/trip_count_solver.h"
 #include "jit/vm/vm_offsets.h"
 
 namespace wcr::jit::llvm {
@@ -114,6 +117,18 @@ struct Bounds {
   SmallVector<const SCEV*, 8> below4G;   // lifted 32-bit address terms: < 2^32, so no wrap
   SmallVector<const SCEV*, 8> small;     // offsets: <= 2^34, so a negative one cannot pass
   SmallVector<const SCEV*, 8> ends;      // offset + access bytes: <= memory size
+  SolvedTripCount solved;                // when SCEV had no trip count: ours, and its conditions
+  const SCEV* tripEnd = nullptr;         // the backedge-taken count
+};
+
+// A loop that only copies bytes (see matchCopy), as one memmove of the in-bounds copy.
+struct CopyLoop {
+  bool descending = false;    // walks down through memory
+  const SCEV* srcLow;         // i64 offset of the lowest source byte
+  const SCEV* delta;          // i64: destination offset - source offset
+  const SCEV* bytes;          // i64: bytes copied by the whole loop
+  const Value* base;          // memory 0's base
+  SmallVector<std::pair<PHINode*, const SCEV*>, 4> exitValues;  // exit-block phi -> its value
 };
 
 // Streams: the accesses of the in-bounds copy grouped by "a constant apart" (y[i] and y[i+1]
@@ -203,6 +218,12 @@ class LoopVersioner {
   bool computeBounds(Loop& loop, const SCEV* tripEnd, std::vector<Access>& accesses,
                      Bounds& bounds) const;
   void version(Loop& loop, const Bounds& bounds, std::vector<Access>& accesses);
+  void countIterations(Loop& loop, BasicBlock* preheader, const SolvedTripCount& solved,
+                       SCEVExpander& expander);
+  std::optional<CopyLoop> matchCopy(Loop& loop, const std::vector<Access>& accesses,
+                                    const SCEV* tripEnd, BasicBlock* exitBlock) const;
+  void emitMemmove(Loop& loop, BasicBlock* preheader, BasicBlock* exitBlock, const CopyLoop& copy,
+                   SCEVExpander& expander);
 
   Function& fn_;
   LoopInfo& li_;
@@ -362,8 +383,9 @@ void LoopVersioner::version(Loop& loop, const Bounds& bounds, std::vector<Access
   BasicBlock* exitBlock = loop.getExitBlock();
   BasicBlock* exiting = loop.getExitingBlock();
   Instruction* term = checkBlock->getTerminator();
+  std::optional<CopyLoop> copy = matchCopy(loop, accesses, bounds.tripEnd, exitBlock);
 
-  // The check: any bound violated -> the original loop.
+  // The check: any bound violated, or a condition of a solved trip count -> the original loop.
   SCEVExpander expander(se_, dl_, "wasm.bounds");
   auto expandMax = [&](const SmallVectorImpl<const SCEV*>& values) {
     SmallVector<const SCEV*, 8> copy(values.begin(), values.end());
@@ -379,6 +401,10 @@ void LoopVersioner::version(Loop& loop, const Bounds& bounds, std::vector<Access
       b.CreateOr(b.CreateICmpUGT(wraps, b.getInt64(0xffffffffu)),
                  b.CreateICmpUGT(small, b.getInt64(uint64_t{1} << 34))),
       b.CreateICmpUGT(end, size), "wasm.out.of.bounds");
+  for (const auto& [value, limit] : bounds.solved.conditions) {
+    checked = b.CreateOr(checked, b.CreateICmpUGT(expander.expandCodeFor(value, i64_, term),
+                                                  expander.expandCodeFor(limit, i64_, term)));
+  }
 
   // checkBlock -> (fast preheader | cloned preheader); both loops exit to exitBlock.
   BasicBlock* fastPreheader =
@@ -433,6 +459,11 @@ void LoopVersioner::version(Loop& loop, const Bounds& bounds, std::vector<Access
     }
   }
 
+  if (copy) emitMemmove(loop, fastPreheader, exitBlock, *copy, expander);
+  if (bounds.solved.backedgeTaken) {
+    countIterations(loop, loop.getLoopPreheader(), bounds.solved, expander);
+  }
+
   // No access of the in-bounds copy can fault: its loads may die.
   SmallVector<Instruction*, 16> keepAlives;
   for (BasicBlock* block : loop.blocks()) {
@@ -442,6 +473,181 @@ void LoopVersioner::version(Loop& loop, const Bounds& bounds, std::vector<Access
   }
   for (Instruction* inst : keepAlives) inst->eraseFromParent();
   se_.forgetAllLoops();
+}
+
+// The in-bounds copy of a loop whose trip count we solved runs exactly that many iterations
+// (the check proved the solver's conditions): its latch tests a new i64 counter against the
+// count instead, which SCEV and so the vectorizer understand. The old condition goes dead.
+void LoopVersioner::countIterations(Loop& loop, BasicBlock* preheader,
+                                    const SolvedTripCount& solved, SCEVExpander& expander) {
+  Value* backedgeTaken =
+      expander.expandCodeFor(solved.backedgeTaken, i64_, preheader->getTerminator());
+  BasicBlock* header = loop.getHeader();
+  BasicBlock* latch = loop.getLoopLatch();
+  PHINode* counter = PHINode::Create(i64_, 2, "wasm.iteration");
+  counter->insertBefore(header->getFirstNonPHI());
+  auto* branch = cast<BranchInst>(latch->getTerminator());
+  IRBuilder<> b(branch);
+  Value* next = b.CreateNUWAdd(counter, b.getInt64(1), "wasm.iteration.next");
+  counter->addIncoming(b.getInt64(0), preheader);
+  counter->addIncoming(next, latch);
+  branch->setCondition(solved.continueOnTrue ? b.CreateICmpNE(counter, backedgeTaken)
+                                             : b.CreateICmpEQ(counter, backedgeTaken));
+}
+
+// Copy loops: a single-block loop whose every store writes, at a fixed distance `delta` from
+// its source, exactly what one load of the loop read (wasi-libc's memcpy/memmove byte and word
+// loops, unrolled or not). The pairs of one iteration must tile one block of |step| bytes. The
+// loop then copies [srcLow, srcLow + bytes) to srcLow + delta, and does what memmove does as
+// long as no load reads a byte the loop already overwrote, which holds when
+//   - the ranges are disjoint (|delta| >= bytes), or
+//   - the loop walks away from its destination (down with delta >= 0, up with delta <= 0) and
+//     within an iteration each store comes after the loads of the bytes it may overwrite: a
+//     store at block offset c writes source bytes at c + delta, so walking down every load at
+//     an offset >= c must precede it (walking up, every load at an offset <= c).
+// Byte-by-byte backward copies with a small distance (memmove of overlapping ranges) are what
+// the vectorizer cannot handle (its runtime check wants disjoint ranges); glibc's memmove can.
+std::optional<CopyLoop> LoopVersioner::matchCopy(Loop& loop, const std::vector<Access>& accesses,
+                                                 const SCEV* tripEnd,
+                                                 BasicBlock* exitBlock) const {
+  if (loop.getNumBlocks() != 1 || accesses.size() % 2 != 0) return std::nullopt;
+  BasicBlock* body = loop.getHeader();
+  size_t memoryOps = 0;
+  for (Instruction& inst : *body) {
+    if (isa<LoadInst>(inst) || isa<StoreInst>(inst)) ++memoryOps;
+  }
+  if (memoryOps != accesses.size()) return std::nullopt;  // frame slots
+  struct Pair {
+    const Access* load;
+    const Access* store;
+    int64_t at;  // block offset, relative to the first pair's load
+  };
+  DenseMap<const Instruction*, const Access*> byInst;
+  for (const Access& access : accesses) byInst[access.inst] = &access;
+  SmallVector<Pair, 8> pairs;
+  const SCEV* delta = nullptr;
+  const SCEV* step = nullptr;
+  for (const Access& access : accesses) {
+    auto* store = dyn_cast<StoreInst>(access.inst);
+    if (!store) continue;
+    auto* load = dyn_cast<LoadInst>(store->getValueOperand());
+    auto found = load ? byInst.find(load) : byInst.end();
+    if (found == byInst.end() || found->second->bytes != access.bytes) return std::nullopt;
+    for (const User* user : load->users()) {
+      if (user != store && !isKeepAlive(*cast<Instruction>(user))) return std::nullopt;
+    }
+    const Access* source = found->second;
+    const auto* loadRec = dyn_cast<SCEVAddRecExpr>(source->offset);
+    const auto* storeRec = dyn_cast<SCEVAddRecExpr>(access.offset);
+    if (!loadRec || !storeRec || loadRec->getLoop() != &loop || storeRec->getLoop() != &loop) {
+      return std::nullopt;
+    }
+    const SCEV* pairDelta = se_.getMinusSCEV(access.offset, source->offset);
+    if (!step) step = loadRec->getStepRecurrence(se_);
+    if (!delta) delta = pairDelta;
+    if (pairDelta != delta || loadRec->getStepRecurrence(se_) != step ||
+        storeRec->getStepRecurrence(se_) != step) {
+      return std::nullopt;
+    }
+    pairs.push_back({source, &access, 0});
+  }
+  if (pairs.size() * 2 != accesses.size() || !se_.isLoopInvariant(delta, &loop)) {
+    return std::nullopt;
+  }
+  const auto* stepConstant = dyn_cast<SCEVConstant>(step);
+  if (!stepConstant) return std::nullopt;
+  int64_t stride = stepConstant->getAPInt().getSExtValue();
+  for (Pair& pair : pairs) {
+    const auto* at = dyn_cast<SCEVConstant>(
+        se_.getMinusSCEV(pair.load->offset, pairs.front().load->offset));
+    if (!at) return std::nullopt;
+    pair.at = at->getAPInt().getSExtValue();
+  }
+  // The pairs tile one block of |stride| bytes (a store never writes what another one writes).
+  std::sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.at < b.at; });
+  int64_t next = pairs.front().at;
+  for (const Pair& pair : pairs) {
+    if (pair.at != next) return std::nullopt;
+    next += static_cast<int64_t>(pair.load->bytes);
+  }
+  if (next - pairs.front().at != (stride < 0 ? -stride : stride)) return std::nullopt;
+  CopyLoop copy;
+  copy.descending = stride < 0;
+  for (const Pair& store : pairs) {
+    for (const Pair& load : pairs) {
+      bool mayOverwrite = copy.descending ? load.at >= store.at : load.at <= store.at;
+      if (mayOverwrite && !load.load->inst->comesBefore(store.store->inst)) return std::nullopt;
+    }
+  }
+  const auto* lowest = cast<SCEVAddRecExpr>(pairs.front().load->offset);
+  copy.srcLow = copy.descending ? lowest->evaluateAtIteration(tripEnd, se_) : lowest->getStart();
+  copy.delta = delta;
+  copy.bytes = se_.getMulExpr(se_.getAddExpr(tripEnd, se_.getConstant(i64_, 1)),
+                              se_.getConstant(i64_, next - pairs.front().at));
+  copy.base = pairs.front().load->base;
+  for (const Pair& pair : pairs) {
+    if (pair.load->base != copy.base || pair.store->base != copy.base) return std::nullopt;
+  }
+  // Without the loop, its live-out values are computed from the trip count.
+  BasicBlock* exiting = loop.getExitingBlock();
+  for (PHINode& phi : exitBlock->phis()) {
+    Value* value = phi.getIncomingValueForBlock(exiting);
+    if (!se_.isSCEVable(value->getType())) return std::nullopt;
+    const SCEV* scev = se_.getSCEV(value);
+    if (const auto* rec = dyn_cast<SCEVAddRecExpr>(scev);
+        rec && rec->getLoop() == &loop && rec->isAffine()) {
+      scev = rec->evaluateAtIteration(se_.getTruncateOrZeroExtend(tripEnd, rec->getType()), se_);
+    } else if (!se_.isLoopInvariant(scev, &loop)) {
+      return std::nullopt;
+    }
+    copy.exitValues.push_back({&phi, scev});
+  }
+  SCEVExpander probe(se_, dl_, "wasm.copy");
+  Instruction* at = loop.getLoopPreheader()->getTerminator();
+  for (const SCEV* value : {copy.srcLow, copy.delta, copy.bytes}) {
+    if (!probe.isSafeToExpandAt(value, at)) return std::nullopt;
+  }
+  for (const auto& [phi, value] : copy.exitValues) {
+    if (!probe.isSafeToExpandAt(value, at)) return std::nullopt;
+  }
+  if (debug_) errs() << "bounds-versioning: " << fn_.getName() << " " << loop.getName() << ": copy loop\n";
+  return copy;
+}
+
+// preheader -> (memmove -> exitBlock | the in-bounds loop), see matchCopy. Small copies stay in
+// the loop (cheaper than the call).
+void LoopVersioner::emitMemmove(Loop& loop, BasicBlock* preheader, BasicBlock* exitBlock,
+                                const CopyLoop& copy, SCEVExpander& expander) {
+  constexpr uint64_t kMinMemmoveBytes = 32;
+  BasicBlock* loopPreheader = SplitBlock(preheader, preheader->getTerminator(), &dt_, &li_,
+                                         nullptr, loop.getHeader()->getName() + ".loop");
+  Instruction* term = preheader->getTerminator();
+  Value* delta = expander.expandCodeFor(copy.delta, i64_, term);
+  Value* bytes = expander.expandCodeFor(copy.bytes, i64_, term);
+  Value* srcLow = expander.expandCodeFor(copy.srcLow, i64_, term);
+  IRBuilder<> b(term);
+  Value* awayFromDestination =
+      copy.descending ? b.CreateICmpSGE(delta, b.getInt64(0)) : b.CreateICmpSLE(delta, b.getInt64(0));
+  Value* distance = b.CreateSelect(b.CreateICmpSLT(delta, b.getInt64(0)), b.CreateNeg(delta), delta);
+  Value* disjoint = b.CreateICmpUGE(distance, bytes);
+  Value* useMemmove = b.CreateAnd(b.CreateICmpUGE(bytes, b.getInt64(kMinMemmoveBytes)),
+                                  b.CreateOr(awayFromDestination, disjoint), "wasm.memmove.ok");
+
+  BasicBlock* block = BasicBlock::Create(fn_.getContext(), "wasm.memmove", &fn_, loopPreheader);
+  auto* branch = BranchInst::Create(block, loopPreheader, useMemmove);
+  branch->insertBefore(term);
+  term->eraseFromParent();
+  auto* jump = BranchInst::Create(exitBlock, block);
+  IRBuilder<> m(jump);
+  auto* base = const_cast<Value*>(copy.base);
+  Value* src = m.CreateGEP(m.getInt8Ty(), base, srcLow);
+  Value* dst = m.CreateGEP(m.getInt8Ty(), base, m.CreateAdd(srcLow, delta));
+  m.CreateMemMove(dst, Align(1), src, Align(1), bytes);
+  for (const auto& [phi, value] : copy.exitValues) {
+    phi->addIncoming(expander.expandCodeFor(value, phi->getType(), jump), block);
+  }
+  dt_.addNewBlock(block, preheader);
+  if (Loop* parent = loop.getParentLoop()) parent->addBasicBlockToLoop(block, li_);
 }
 
 bool LoopVersioner::tryVersion(Loop& loop) {
@@ -460,17 +666,27 @@ bool LoopVersioner::tryVersion(Loop& loop) {
   std::vector<Access> accesses;
   if (!collectAccesses(loop, accesses)) return skip("calls, other memories or no accesses");
   const SCEV* tripEnd = se_.getBackedgeTakenCount(&loop);
-  if (isa<SCEVCouldNotCompute>(tripEnd)) {
-    if (debug_) exiting->getTerminator()->getOperand(0)->print(errs());
-    return skip(" <- trip count unknown");
-  }
   Bounds bounds;
+  if (isa<SCEVCouldNotCompute>(tripEnd)) {
+    bounds.solved = solveTripCount(loop, se_);
+    if (!bounds.solved.backedgeTaken) {
+      if (debug_) exiting->getTerminator()->getOperand(0)->print(errs());
+      return skip(" <- trip count unknown");
+    }
+    tripEnd = bounds.solved.backedgeTaken;
+  }
+  bounds.tripEnd = tripEnd;
   if (!computeBounds(loop, tripEnd, accesses, bounds)) return skip("an access is not affine");
   SCEVExpander probe(se_, dl_, "wasm.bounds");
   Instruction* at = loop.getLoopPreheader()->getTerminator();
   for (const auto* list : {&bounds.below4G, &bounds.small, &bounds.ends}) {
     for (const SCEV* value : *list) {
       if (!probe.isSafeToExpandAt(value, at)) return skip("bound not expandable");
+    }
+  }
+  for (const auto& [value, limit] : bounds.solved.conditions) {
+    if (!probe.isSafeToExpandAt(value, at) || !probe.isSafeToExpandAt(limit, at)) {
+      return skip("trip count condition not expandable");
     }
   }
   for (const Access& access : accesses) {
