@@ -280,6 +280,10 @@ bool LoopVersioner::collectAccesses(Loop& loop, std::vector<Access>& accesses) c
 // zext(x) equals it: checking that at the first and the last iteration (a line between them)
 // makes the address exact i64 arithmetic, whose accesses differ by constants (zext(s + 8) and
 // zext(s) are 8 apart), which is what the vectorizer needs to see consecutive accesses.
+// A zero-extended leaf can put lift(x) a multiple of 2^32 off (x = row + select(c, 0, -4096):
+// zext of the select is 2^32 - 4096), so the lifted term is first moved into the window of its
+// first value: lift(x) - (first udiv 2^32) * 2^32, still congruent, still affine; the check
+// that its last value also lies below 2^32 then says the whole line stays in one window.
 const SCEV* LoopVersioner::liftI32(const SCEV* value, Loop& loop) const {
   if (const auto* constant = dyn_cast<SCEVConstant>(value)) {
     return se_.getConstant(i64_, constant->getAPInt().getSExtValue(), /*isSigned=*/true);
@@ -326,7 +330,15 @@ const SCEV* LoopVersioner::liftOffset(const SCEV* offset, Loop& loop,
       zext && zext->getOperand()->getType()->getIntegerBitWidth() == 32 &&
       !se_.isLoopInvariant(zext, &loop)) {
     const SCEV* lifted = liftI32(zext->getOperand(), loop);
-    if (lifted) terms.push_back(lifted);
+    if (!lifted) return nullptr;
+    // Into the 2^32 window of its first value (see the comment on liftI32).
+    const SCEV* first = lifted;
+    if (const auto* rec = dyn_cast<SCEVAddRecExpr>(lifted); rec && rec->getLoop() == &loop) {
+      first = rec->getStart();
+    }
+    const SCEV* window = se_.getConstant(i64_, uint64_t{1} << 32);
+    lifted = se_.getMinusSCEV(lifted, se_.getMulExpr(se_.getUDivExpr(first, window), window));
+    terms.push_back(lifted);
     return lifted;
   }
   return offset;  // i64 arithmetic already: exact
