@@ -41,6 +41,19 @@
         (local.set $a (i32.add (local.get $a) (i32.const 8)))
         (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
     (local.get $s))
+  ;; y[i] = up[i] + x[i] with up = x + select(c, 0, -8) (blur_simd's row above): the lifted
+  ;; address of up has the zero-extended select, 2^32 - 8, in it (see the window in liftOffset).
+  (func (export "add_up") (param $y i32) (param $x i32) (param $c i32) (param $n i32)
+    (local $i i32) (local $up i32)
+    (local.set $up (i32.add (local.get $x) (select (i32.const 0) (i32.const -8) (local.get $c))))
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $l
+        (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.add (f64.load (i32.add (local.get $up) (i32.shl (local.get $i) (i32.const 3))))
+                   (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))))
+        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                          (local.get $n))))))
   (func (export "loadf64") (param $a i32) (result f64) (f64.load (local.get $a)))
   (func (export "storef64") (param $a i32) (param $v f64) (f64.store (local.get $a) (local.get $v))))
 
@@ -86,3 +99,22 @@
 (assert_return (invoke "axpy" (i32.const 24000) (i32.const 24004) (f64.const 2) (i32.const 200)))
 (assert_return (invoke "loadf64" (i32.const 24000)) (f64.const 1))
 (assert_return (invoke "sum" (i32.const 24000) (i32.const 201)) (f64.const 20301))
+;; up = x - 8, in bounds: x[i] = i + 2 (iota from 28000, x = 28008), y[i] = 2i + 3.
+(assert_return (invoke "iota" (i32.const 28000) (i32.const 50)))
+(assert_return (invoke "add_up" (i32.const 29000) (i32.const 28008) (i32.const 0) (i32.const 49)))
+(assert_return (invoke "loadf64" (i32.const 29000)) (f64.const 3))
+(assert_return (invoke "loadf64" (i32.const 29384)) (f64.const 99))
+(assert_return (invoke "sum" (i32.const 29000) (i32.const 49)) (f64.const 2499))
+;; up = x: y[i] = 2 x[i].
+(assert_return (invoke "add_up" (i32.const 29000) (i32.const 28008) (i32.const 1) (i32.const 49)))
+(assert_return (invoke "sum" (i32.const 29000) (i32.const 49)) (f64.const 2548))
+;; x = 0: up = -8 wraps to 0xfffffff8, the first load traps and nothing is stored.
+(assert_return (invoke "storef64" (i32.const 30000) (f64.const 7)))
+(assert_trap (invoke "add_up" (i32.const 30000) (i32.const 0) (i32.const 0) (i32.const 10))
+             "out of bounds memory access")
+(assert_return (invoke "loadf64" (i32.const 30000)) (f64.const 7))
+;; y runs off the end: the elements below the end are stored, then the store traps.
+(assert_trap (invoke "add_up" (i32.const 65512) (i32.const 28008) (i32.const 0) (i32.const 10))
+             "out of bounds memory access")
+(assert_return (invoke "loadf64" (i32.const 65512)) (f64.const 3))
+(assert_return (invoke "loadf64" (i32.const 65528)) (f64.const 7))
