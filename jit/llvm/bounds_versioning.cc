@@ -211,6 +211,7 @@ class LoopVersioner {
  private:
   bool collectAccesses(Loop& loop, std::vector<Access>& accesses) const;
   const SCEV* liftI32(const SCEV* value, Loop& loop) const;
+  const SCEV* withoutConstant(const SCEV* value) const;
   const SCEV* liftOffset(const SCEV* offset, Loop& loop, SmallVectorImpl<const SCEV*>& terms) const;
   bool isLinear(const SCEV* value, Loop& loop) const;
   void addEndpoints(const SCEV* value, const SCEV* tripEnd, SmallVectorImpl<const SCEV*>& out,
@@ -283,7 +284,9 @@ bool LoopVersioner::collectAccesses(Loop& loop, std::vector<Access>& accesses) c
 // A zero-extended leaf can put lift(x) a multiple of 2^32 off (x = row + select(c, 0, -4096):
 // zext of the select is 2^32 - 4096), so the lifted term is first moved into the window of its
 // first value: lift(x) - (first udiv 2^32) * 2^32, still congruent, still affine; the check
-// that its last value also lies below 2^32 then says the whole line stays in one window.
+// that its first and last values lie below 2^32 then says the whole line is in one window.
+// `first` leaves out the constant of the start, so that y[i] and y[i + 1] (lifted s and s + 8)
+// move by the same multiple of 2^32 and stay one stream (see StreamBases).
 const SCEV* LoopVersioner::liftI32(const SCEV* value, Loop& loop) const {
   if (const auto* constant = dyn_cast<SCEVConstant>(value)) {
     return se_.getConstant(i64_, constant->getAPInt().getSExtValue(), /*isSigned=*/true);
@@ -313,6 +316,19 @@ const SCEV* LoopVersioner::liftI32(const SCEV* value, Loop& loop) const {
   return se_.getZeroExtendExpr(value, i64_);
 }
 
+// The value less its constant term, also inside the start of an (outer-loop) recurrence:
+// {s + 8,+,n}<outer> -> {s,+,n}<outer>.
+const SCEV* LoopVersioner::withoutConstant(const SCEV* value) const {
+  if (const auto* add = dyn_cast<SCEVAddExpr>(value); add && isa<SCEVConstant>(add->getOperand(0))) {
+    return se_.getMinusSCEV(value, add->getOperand(0));
+  }
+  if (const auto* rec = dyn_cast<SCEVAddRecExpr>(value); rec && rec->isAffine()) {
+    return se_.getAddRecExpr(withoutConstant(rec->getStart()), rec->getStepRecurrence(se_),
+                             rec->getLoop(), SCEV::FlagAnyWrap);
+  }
+  return value;
+}
+
 // The i64 offset with every zext of a 32-bit address term replaced by its lift (recorded in
 // `terms`, which must then stay below 2^32).
 const SCEV* LoopVersioner::liftOffset(const SCEV* offset, Loop& loop,
@@ -331,11 +347,12 @@ const SCEV* LoopVersioner::liftOffset(const SCEV* offset, Loop& loop,
       !se_.isLoopInvariant(zext, &loop)) {
     const SCEV* lifted = liftI32(zext->getOperand(), loop);
     if (!lifted) return nullptr;
-    // Into the 2^32 window of its first value (see the comment on liftI32).
+    // Into the 2^32 window of its first value's variable part (see the comment on liftI32).
     const SCEV* first = lifted;
     if (const auto* rec = dyn_cast<SCEVAddRecExpr>(lifted); rec && rec->getLoop() == &loop) {
       first = rec->getStart();
     }
+    first = withoutConstant(first);
     const SCEV* window = se_.getConstant(i64_, uint64_t{1} << 32);
     lifted = se_.getMinusSCEV(lifted, se_.getMulExpr(se_.getUDivExpr(first, window), window));
     terms.push_back(lifted);
