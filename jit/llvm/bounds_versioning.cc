@@ -9,7 +9,8 @@
 // wasi-libc's are C code) ran scalar, byte by byte or word by word.
 //
 // What: for an innermost loop whose linear-memory accesses (memory 0) are all affine in the
-// loop's induction and whose trip count SCEV computes, the preheader checks, for the first and
+// loop's induction and whose trip count SCEV computes (or trip_count_solver.cc does, under
+// conditions the check adds), the preheader checks, for the first and
 // the last iteration of every access, that its 32-bit address arithmetic does not wrap and that
 // offset + access size <= the memory's current size (VMContext), and branches to one of two
 // copies of the loop:
@@ -18,15 +19,16 @@
 //     accesses, and SLP, load combining and dead-load elimination may act as for native code;
 //     each group of accesses a constant apart (a "stream") is addressed from its own opaque base
 //     pointer, so that runtime alias checks compare streams, not accesses (see StreamBases);
+//     with a solved trip count it counts its iterations with a new i64 counter; and a loop
+//     that only copies bytes runs as one llvm.memmove when that is exact (see matchCopy);
 //   - otherwise: the original loop, which traps at exactly the access where wasm traps, after
 //     exactly the stores before it. It, and every loop not versioned that stores to memory, is
 //     marked llvm.loop.vectorize.enable=false (see keepScalar).
 // The check over-approximates (it assumes every access of the body runs on every iteration),
 // which only sends a loop that would not trap to the original copy. Memories never shrink and
 // the loop contains no calls (so no memory.grow), so the size read before the loop bounds it.
-// Not handled (left scalar): loops whose trip count SCEV cannot compute, e.g. the unrolled
-// `n -= 4; br_if n != 0` loops of wasi-libc's memcpy/memmove, which would need a divisibility
-// predicate; loops with calls, early exits, or accesses to other memories.
+// Not handled (left scalar): loops whose latch neither SCEV nor the solver can count, loops
+// with calls, early exits, or accesses to other memories.
 //
 // Runs at the start of the vectorizer pipeline (optimizer.cc), after inlining and loop
 // canonicalization; only loops of wasm functions (the wasm calling convention) are touched.
@@ -114,20 +116,20 @@ struct Access {
 
 // What the preheader must prove, as SCEVs over the loop-invariant values (bound(v) = v ule b).
 struct Bounds {
-  SmallVector<const SCEV*, 8> below4G;   // lifted 32-bit address terms: < 2^32, so no wrap
-  SmallVector<const SCEV*, 8> small;     // offsets: <= 2^34, so a negative one cannot pass
-  SmallVector<const SCEV*, 8> ends;      // offset + access bytes: <= memory size
-  SolvedTripCount solved;                // when SCEV had no trip count: ours, and its conditions
-  const SCEV* tripEnd = nullptr;         // the backedge-taken count
+  SmallVector<const SCEV*, 8> below4G;  // lifted 32-bit address terms: < 2^32, so no wrap
+  SmallVector<const SCEV*, 8> small;    // offsets: <= 2^34, so a negative one cannot pass
+  SmallVector<const SCEV*, 8> ends;     // offset + access bytes: <= memory size
+  SolvedTripCount solved;               // when SCEV had no trip count: ours, and its conditions
+  const SCEV* tripEnd = nullptr;        // the backedge-taken count
 };
 
 // A loop that only copies bytes (see matchCopy), as one memmove of the in-bounds copy.
 struct CopyLoop {
-  bool descending = false;    // walks down through memory
-  const SCEV* srcLow;         // i64 offset of the lowest source byte
-  const SCEV* delta;          // i64: destination offset - source offset
-  const SCEV* bytes;          // i64: bytes copied by the whole loop
-  const Value* base;          // memory 0's base
+  bool descending = false;  // walks down through memory
+  const SCEV* srcLow;       // i64 offset of the lowest source byte
+  const SCEV* delta;        // i64: destination offset - source offset
+  const SCEV* bytes;        // i64: bytes copied by the whole loop
+  const Value* base;        // memory 0's base
   SmallVector<std::pair<PHINode*, const SCEV*>, 4> exitValues;  // exit-block phi -> its value
 };
 
@@ -319,7 +321,8 @@ const SCEV* LoopVersioner::liftI32(const SCEV* value, Loop& loop) const {
 // The value less its constant term, also inside the start of an (outer-loop) recurrence:
 // {s + 8,+,n}<outer> -> {s,+,n}<outer>.
 const SCEV* LoopVersioner::withoutConstant(const SCEV* value) const {
-  if (const auto* add = dyn_cast<SCEVAddExpr>(value); add && isa<SCEVConstant>(add->getOperand(0))) {
+  if (const auto* add = dyn_cast<SCEVAddExpr>(value);
+      add && isa<SCEVConstant>(add->getOperand(0))) {
     return se_.getMinusSCEV(value, add->getOperand(0));
   }
   if (const auto* rec = dyn_cast<SCEVAddRecExpr>(value); rec && rec->isAffine()) {
@@ -426,10 +429,9 @@ void LoopVersioner::version(Loop& loop, const Bounds& bounds, std::vector<Access
   IRBuilder<> b(term);
   Value* sizeAddr = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), vmctx_, vm::kOffsetMemory0Size);
   Value* size = b.CreateLoad(i64_, sizeAddr, "wasm.memory.size");
-  Value* checked = b.CreateOr(
-      b.CreateOr(b.CreateICmpUGT(wraps, b.getInt64(0xffffffffu)),
-                 b.CreateICmpUGT(small, b.getInt64(uint64_t{1} << 34))),
-      b.CreateICmpUGT(end, size), "wasm.out.of.bounds");
+  Value* checked = b.CreateOr(b.CreateOr(b.CreateICmpUGT(wraps, b.getInt64(0xffffffffu)),
+                                         b.CreateICmpUGT(small, b.getInt64(uint64_t{1} << 34))),
+                              b.CreateICmpUGT(end, size), "wasm.out.of.bounds");
   for (const auto& [value, limit] : bounds.solved.conditions) {
     checked = b.CreateOr(checked, b.CreateICmpUGT(expander.expandCodeFor(value, i64_, term),
                                                   expander.expandCodeFor(limit, i64_, term)));
@@ -476,8 +478,8 @@ void LoopVersioner::version(Loop& loop, const Bounds& bounds, std::vector<Access
       Value* address = pre.CreateGEP(pre.getInt8Ty(), access.base, start, "wasm.stream");
       streams.setPointer(access, opaquePointer(pre, address));
     }
-    Value* offset = expander.expandCodeFor(se_.getMinusSCEV(access.offset, stream.start), i64_,
-                                           access.inst);
+    Value* offset =
+        expander.expandCodeFor(se_.getMinusSCEV(access.offset, stream.start), i64_, access.inst);
     IRBuilder<> at(access.inst);
     Value* pointer = at.CreateGEP(at.getInt8Ty(), streams.of(access).pointer, offset, "wasm.addr");
     if (auto* load = dyn_cast<LoadInst>(access.inst)) {
@@ -537,8 +539,7 @@ void LoopVersioner::countIterations(Loop& loop, BasicBlock* preheader,
 // Byte-by-byte backward copies with a small distance (memmove of overlapping ranges) are what
 // the vectorizer cannot handle (its runtime check wants disjoint ranges); glibc's memmove can.
 std::optional<CopyLoop> LoopVersioner::matchCopy(Loop& loop, const std::vector<Access>& accesses,
-                                                 const SCEV* tripEnd,
-                                                 BasicBlock* exitBlock) const {
+                                                 const SCEV* tripEnd, BasicBlock* exitBlock) const {
   if (loop.getNumBlocks() != 1 || accesses.size() % 2 != 0) return std::nullopt;
   BasicBlock* body = loop.getHeader();
   size_t memoryOps = 0;
@@ -587,8 +588,8 @@ std::optional<CopyLoop> LoopVersioner::matchCopy(Loop& loop, const std::vector<A
   if (!stepConstant) return std::nullopt;
   int64_t stride = stepConstant->getAPInt().getSExtValue();
   for (Pair& pair : pairs) {
-    const auto* at = dyn_cast<SCEVConstant>(
-        se_.getMinusSCEV(pair.load->offset, pairs.front().load->offset));
+    const auto* at =
+        dyn_cast<SCEVConstant>(se_.getMinusSCEV(pair.load->offset, pairs.front().load->offset));
     if (!at) return std::nullopt;
     pair.at = at->getAPInt().getSExtValue();
   }
@@ -639,7 +640,8 @@ std::optional<CopyLoop> LoopVersioner::matchCopy(Loop& loop, const std::vector<A
   for (const auto& [phi, value] : copy.exitValues) {
     if (!probe.isSafeToExpandAt(value, at)) return std::nullopt;
   }
-  if (debug_) errs() << "bounds-versioning: " << fn_.getName() << " " << loop.getName() << ": copy loop\n";
+  if (debug_)
+    errs() << "bounds-versioning: " << fn_.getName() << " " << loop.getName() << ": copy loop\n";
   return copy;
 }
 
@@ -648,16 +650,17 @@ std::optional<CopyLoop> LoopVersioner::matchCopy(Loop& loop, const std::vector<A
 void LoopVersioner::emitMemmove(Loop& loop, BasicBlock* preheader, BasicBlock* exitBlock,
                                 const CopyLoop& copy, SCEVExpander& expander) {
   constexpr uint64_t kMinMemmoveBytes = 32;
-  BasicBlock* loopPreheader = SplitBlock(preheader, preheader->getTerminator(), &dt_, &li_,
-                                         nullptr, loop.getHeader()->getName() + ".loop");
+  BasicBlock* loopPreheader = SplitBlock(preheader, preheader->getTerminator(), &dt_, &li_, nullptr,
+                                         loop.getHeader()->getName() + ".loop");
   Instruction* term = preheader->getTerminator();
   Value* delta = expander.expandCodeFor(copy.delta, i64_, term);
   Value* bytes = expander.expandCodeFor(copy.bytes, i64_, term);
   Value* srcLow = expander.expandCodeFor(copy.srcLow, i64_, term);
   IRBuilder<> b(term);
-  Value* awayFromDestination =
-      copy.descending ? b.CreateICmpSGE(delta, b.getInt64(0)) : b.CreateICmpSLE(delta, b.getInt64(0));
-  Value* distance = b.CreateSelect(b.CreateICmpSLT(delta, b.getInt64(0)), b.CreateNeg(delta), delta);
+  Value* awayFromDestination = copy.descending ? b.CreateICmpSGE(delta, b.getInt64(0))
+                                               : b.CreateICmpSLE(delta, b.getInt64(0));
+  Value* distance =
+      b.CreateSelect(b.CreateICmpSLT(delta, b.getInt64(0)), b.CreateNeg(delta), delta);
   Value* disjoint = b.CreateICmpUGE(distance, bytes);
   Value* useMemmove = b.CreateAnd(b.CreateICmpUGE(bytes, b.getInt64(kMinMemmoveBytes)),
                                   b.CreateOr(awayFromDestination, disjoint), "wasm.memmove.ok");
@@ -681,7 +684,9 @@ void LoopVersioner::emitMemmove(Loop& loop, BasicBlock* preheader, BasicBlock* e
 
 bool LoopVersioner::tryVersion(Loop& loop) {
   auto skip = [&](const char* why) {
-    if (debug_) errs() << "bounds-versioning: " << fn_.getName() << " " << loop.getName() << ": " << why << "\n";
+    if (debug_)
+      errs() << "bounds-versioning: " << fn_.getName() << " " << loop.getName() << ": " << why
+             << "\n";
     return false;
   };
   if (!loop.isInnermost()) return skip("not innermost");

@@ -75,8 +75,7 @@ SolvedTripCount solveTripCount(Loop& loop, ScalarEvolution& se) {
       const SCEV* excess = se.getMinusSCEV(se.getUMaxExpr(from, limit), limit);
       out.backedgeTaken = se.getUDivExpr(se.getAddExpr(excess, strideMinus1), constant(stride));
       // The last value, first - stride K, is >= 0: nothing before the exit wrapped.
-      out.conditions.push_back(
-          {se.getMulExpr(out.backedgeTaken, constant(stride)), first});
+      out.conditions.push_back({se.getMulExpr(out.backedgeTaken, constant(stride)), first});
       break;
     }
     case CmpInst::ICMP_ULT:
@@ -87,8 +86,7 @@ SolvedTripCount solveTripCount(Loop& loop, ScalarEvolution& se) {
       bool inclusive = pred == CmpInst::ICMP_ULE || pred == CmpInst::ICMP_SLE;
       const SCEV* to = inclusive ? se.getAddExpr(limit, constant(1)) : limit;
       const SCEV* shortfall = se.getMinusSCEV(se.getUMaxExpr(to, first), first);
-      out.backedgeTaken =
-          se.getUDivExpr(se.getAddExpr(shortfall, strideMinus1), constant(stride));
+      out.backedgeTaken = se.getUDivExpr(se.getAddExpr(shortfall, strideMinus1), constant(stride));
       // The last value, first + stride K, is < 2^32.
       out.conditions.push_back(
           {se.getAddExpr(first, se.getMulExpr(out.backedgeTaken, constant(stride))),
