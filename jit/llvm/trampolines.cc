@@ -92,10 +92,9 @@ Function* emitGuardedEntry(ModuleContext& mc, const wasm::FuncType& type,
   record->setAlignment(::llvm::Align(16));
   auto at = [&](size_t offset) { return b.CreateConstInBoundsGEP1_64(mc.i8, record, offset); };
   static_assert(offsetof(vm::VMThreadState, activation) == 0);
-  static_assert(offsetof(vm::VMActivation, jump) == 16);
+  static_assert(offsetof(vm::VMActivation, jump) == 8);
   Value* prev = b.CreateLoad(mc.ptr, thread);
   b.CreateStore(prev, at(offsetof(vm::VMActivation, prev)));
-  b.CreateStore(b.getInt64(vm::VMActivation::kJit), at(offsetof(vm::VMActivation, kind)));
   b.CreateStore(record, thread);
 
   // The jump point: fp, sp and the landing's address into the buffer. An asm goto (callbr)
@@ -110,10 +109,10 @@ Function* emitGuardedEntry(ModuleContext& mc, const wasm::FuncType& type,
   auto* asmType = ::llvm::FunctionType::get(mc.voidTy, {mc.ptr}, false);
   auto* setJump = ::llvm::InlineAsm::get(
       asmType,
-      "movq %rbp, 16($0)\n\t"
-      "movq %rsp, 32($0)\n\t"
+      "movq %rbp, 8($0)\n\t"
+      "movq %rsp, 24($0)\n\t"
       "leaq ${1:l}(%rip), %rax\n\t"
-      "movq %rax, 24($0)",
+      "movq %rax, 16($0)",
       "r,!i,~{rax},~{memory},~{dirflag},~{fpsr},~{flags}",
       /*hasSideEffects=*/true);
   b.CreateCallBr(setJump, body, {landing}, {record});

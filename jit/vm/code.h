@@ -57,12 +57,11 @@ static_assert(sizeof(ValRaw) == 16);
 using EntryTrampoline = void (*)(void* code, void* ctx, ValRaw* values);
 
 // An entry into wasm from the host, on its thread's chain (traps.h). Lives in the frame that set
-// its jump point: a GuardedEntryTrampoline's (kJit: `jump` is fp, resume address, sp, and the
-// raiser restores fp and sp and jumps) or the host's (kHost: traps.cc's own buffer follows).
+// its jump point: a GuardedEntryTrampoline's (`jump` is fp, resume address, sp, and the raiser
+// restores fp and sp and jumps) or the host's (jump[1] is null and traps.cc's own buffer
+// follows the record), so the trampoline stores no kind of its own.
 struct VMActivation {
-  enum Kind : uintptr_t { kJit = 0, kHost = 1 };
   VMActivation* prev;
-  uintptr_t kind;
   void* jump[3];
 };
 // A thread's host->wasm state, an initial-exec thread_local (traps.h): the innermost activation

@@ -241,7 +241,7 @@ void captureHostBacktrace(const Activation& act, void* frameAddress, RawBacktrac
 }
 
 // Async-signal-safe. Hands `code` to the landing of `act` (popping it) and jumps there; the
-// backtrace is already in tlsPending. A guarded entry trampoline's buffer (kJit) is what LLVM's
+// backtrace is already in tlsPending. A guarded entry trampoline's buffer is what LLVM's
 // llvm.eh.sjlj.longjmp restores on x86-64: frame pointer, then stack pointer, then a jump to the
 // resume address (the landing reloads everything else from its frame).
 [[noreturn]] void unwindTo(Activation* act, TrapCode code) {
@@ -249,7 +249,7 @@ void captureHostBacktrace(const Activation& act, void* frameAddress, RawBacktrac
   tlsPending.activation = act;
   tlsVMThread.activation = act->prev;
 #if defined(__x86_64__)
-  if (act->kind == VMActivation::kJit) {
+  if (act->jump[1] != nullptr) {  // set by a guarded entry trampoline
     asm volatile(
         "movq 0(%%rdi), %%rbp\n\t"
         "movq 16(%%rdi), %%rsp\n\t"
@@ -411,7 +411,7 @@ TrapCode enterWasm(EntryTrampoline entry, void* code, void* ctx, ValRaw* values,
   }
   if (vmctx) *reinterpret_cast<uintptr_t*>(vmctx + kOffsetStackLimit) = limit;
   HostActivation act;
-  act.base.kind = VMActivation::kHost;
+  act.base.jump[1] = nullptr;
   act.base.prev = tlsVMThread.activation;
   tlsVMThread.activation = &act.base;
   if (WCR_SETJMP(act.jmp) == 0) {
@@ -426,7 +426,7 @@ Trap callWithTrapHandling(absl::FunctionRef<void()> fn) {
   initThreadState();
   Trap trap;
   HostActivation act;
-  act.base.kind = VMActivation::kHost;
+  act.base.jump[1] = nullptr;
   act.base.prev = tlsVMThread.activation;
   tlsVMThread.activation = &act.base;
   if (WCR_SETJMP(act.jmp) == 0) {

@@ -13,7 +13,8 @@
 //    any path). The raiser pops the record before it jumps.
 //  - On x86-64 the JIT's guarded entry trampoline (code.h) links the record in its own frame
 //    and sets its jump buffer (fp, resume address, sp); the raiser restores fp and sp and jumps
-//    (records carry a kind: kJit, or kHost for the __builtin_setjmp buffers set here). The host
+//    (a record whose resume address is null is one set here, with a __builtin_setjmp buffer
+//    after it; the trampoline stores nothing to say it is not). The host
 //    side (enterWasmGuarded, inline in invoke.h's call()) is then ~12 instructions and one call:
 //    it reads the thread's stack limit, stores it into the callee instance's VMContext and
 //    passes the thread's state to the trampoline. Without a guarded entry (other targets, test
@@ -79,6 +80,7 @@ TrapCode landTrap(Trap* trap);
 
 // The host->wasm fast path with a guarded entry trampoline (code.h): as enterWasm below, with
 // the jump point set inside the trampoline, so the host makes one call and sets nothing itself.
+// `vmctx` must not be null (a guarded entry always belongs to an instance).
 inline TrapCode enterWasmGuarded(GuardedEntryTrampoline entry, void* code, void* ctx,
                                  ValRaw* values, uint8_t* vmctx, Trap* trap) {
   VMThreadState& thread = tlsVMThread;
@@ -86,7 +88,7 @@ inline TrapCode enterWasmGuarded(GuardedEntryTrampoline entry, void* code, void*
   if (limit == 0) [[unlikely]] {
     limit = setUpThread();
   }
-  if (vmctx) *reinterpret_cast<uintptr_t*>(vmctx + kOffsetStackLimit) = limit;
+  *reinterpret_cast<uintptr_t*>(vmctx + kOffsetStackLimit) = limit;
   if (entry(code, ctx, values, &thread) == 0) [[likely]] {
     return TrapCode::None;
   }
