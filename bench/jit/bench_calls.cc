@@ -2,11 +2,13 @@
 // issue's goals: host->wasm call of a nop (goal <= 5 ns) and wasm->host call of a nop
 // (goal <= 3 ns), and a wasm->wasm call_indirect (a direct call would be inlined by LLVM). The
 // loops run inside the guest (1,000 calls per host entry) so the entry cost is not in them.
-// host->wasm goes through vm::call (a TrapCode back, invoke.h); HostToWasmNopTrap shows the
+// host->wasm goes through vm::call (a TrapCode back, invoke.h; on x86-64 one call of the JIT's
+// guarded entry trampoline, which sets the trap scope itself); HostToWasmNopTrap shows the
 // convenience form vm::invoke, which returns a whole Trap, and HostToWasmNopNoTrapScope the
-// floor: the entry trampoline called bare, without the trap scope (unsafe for code that may
-// trap; here only to show what the scope costs). The imported nop is a typed host function
-// (makeTypedHostFunc); wasi/p1 and the WAST spectest module use the same HostCallback path.
+// floor: the plain entry trampoline called bare, without the trap scope (unsafe for code that
+// may trap; here only to show what the scope costs). The imported nop is a typed host function
+// (makeTypedHostFunc), which the wasm call site calls directly (its C callback, no trampoline);
+// raw HostCallbacks (wasi/p1) go through the host-call trampoline.
 //
 //   build/bench/bench_calls [--benchmark_repetitions=5]
 #include <benchmark/benchmark.h>

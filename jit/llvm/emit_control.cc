@@ -159,6 +159,33 @@ void FunctionEmitter::emitCall(::llvm::FunctionType* type, Value* callee, Value*
   }
 }
 
+void FunctionEmitter::emitImportCall(::llvm::FunctionType* type, Value* code, Value* context,
+                                     uint32_t typeIndex) {
+  const wasm::FuncType& ft = mc_.wasm.types[typeIndex];  // at most one result, no result slots
+  std::vector<Value*> args{context};
+  auto params = popN(ft.params.size());
+  args.insert(args.end(), params.begin(), params.end());
+  BasicBlock* host = BasicBlock::Create(mc_.ctx, "import.host", fn_);
+  BasicBlock* wasm = BasicBlock::Create(mc_.ctx, "import.wasm", fn_);
+  BasicBlock* join = BasicBlock::Create(mc_.ctx, "import.join", fn_);
+  b_.CreateCondBr(b_.CreateICmpEQ(code, mc_.directHostTrampoline(typeIndex)), host, wasm);
+  b_.SetInsertPoint(host);
+  Value* direct = b_.CreateLoad(
+      mc_.ptr,
+      b_.CreateConstInBoundsGEP1_64(mc_.i8, context, offsetof(vm::VMHostContext, direct)));
+  Value* hostResult = b_.CreateCall(type, direct, args);  // the C convention
+  b_.CreateBr(join);
+  b_.SetInsertPoint(wasm);
+  Value* wasmResult = mc_.callWasm(b_, type, code, args);
+  b_.CreateBr(join);
+  b_.SetInsertPoint(join);
+  if (ft.results.empty()) return;
+  ::llvm::PHINode* result = b_.CreatePHI(type->getReturnType(), 2);
+  result->addIncoming(hostResult, host);
+  result->addIncoming(wasmResult, wasm);
+  push(result);
+}
+
 void FunctionEmitter::emitTailCall(::llvm::FunctionType* type, Value* callee, Value* context,
                                    uint32_t typeIndex) {
   const wasm::FuncType& ft = mc_.wasm.types[typeIndex];
@@ -299,7 +326,10 @@ bool FunctionEmitter::emitControl(const wasm::Instr& in) {
       uint32_t typeIndex = mc_.wasm.funcTypeIndex(in.index);
       auto* type = mc_.functionType(mc_.wasm.types[typeIndex]);
       auto [code, context] = directCallee(in.index);
-      if (in.op == Opcode::Call) {
+      if (in.op == Opcode::Call && in.index < mc_.wasm.numImportedFuncs &&
+          vm::hasDirectHostCall(mc_.wasm.types[typeIndex])) {
+        emitImportCall(type, code, context, typeIndex);
+      } else if (in.op == Opcode::Call) {
         emitCall(type, code, context, typeIndex);
       } else {
         emitTailCall(type, code, context, typeIndex);

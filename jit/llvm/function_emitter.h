@@ -64,6 +64,12 @@ class FunctionEmitter {
   // return_call*: a `musttail` call that returns the callee's results as this function's.
   void emitTailCall(::llvm::FunctionType* type, Value* callee, Value* context,
                     uint32_t typeIndex);
+  // `call` of an imported function whose type has a direct host call (vm::hasDirectHostCall):
+  // when the import slot holds this module's direct host-call trampoline, calls the host
+  // function's direct callback itself in the C convention (one call instead of two); else a
+  // wasm call as emitCall does.
+  void emitImportCall(::llvm::FunctionType* type, Value* code, Value* context,
+                      uint32_t typeIndex);
   // The callee of a wasm call to function `funcIndex`: code and the context to pass.
   std::pair<Value*, Value*> directCallee(uint32_t funcIndex);
   // call_indirect's checks (undefined element, null, signature), then the element's code and

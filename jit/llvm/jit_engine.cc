@@ -48,6 +48,8 @@ void initializeLlvm() {
   std::call_once(once, [] {
     ::llvm::InitializeNativeTarget();
     ::llvm::InitializeNativeTargetAsmPrinter();
+    // The guarded entry trampolines hold a line of inline assembly (trampolines.cc).
+    ::llvm::InitializeNativeTargetAsmParser();
     // Wasm semantics: when a store traps, the stores before it have happened. The DAG
     // combiner merges adjacent stores into one wider store, which faults as a whole when its
     // upper part is out of bounds, so the lower part is never written (e.g. i32.store at

@@ -29,18 +29,31 @@ namespace {
 
 class LlvmCompiledCode : public vm::CompiledCode {
  public:
+  // Per type index: the trampolines (code.h); guardedEntries and directHostCalls hold null where
+  // there is none (another target, a type without a direct host call).
+  struct Trampolines {
+    std::vector<void*> entries, hostCalls, guardedEntries, directHostCalls;
+  };
   LlvmCompiledCode(std::unique_ptr<JitEngine> engine, std::vector<void*> functions,
-                   std::vector<void*> entries, std::vector<void*> hostCalls)
+                   Trampolines trampolines)
       : engine_(std::move(engine)),
         functions_(std::move(functions)),
-        entries_(std::move(entries)),
-        hostCalls_(std::move(hostCalls)) {}
+        trampolines_(std::move(trampolines)) {}
 
   void* functionCode(uint32_t definedIndex) const override { return functions_.at(definedIndex); }
   vm::EntryTrampoline entryTrampoline(uint32_t typeIndex) const override {
-    return reinterpret_cast<vm::EntryTrampoline>(entries_.at(typeIndex));
+    return reinterpret_cast<vm::EntryTrampoline>(trampolines_.entries.at(typeIndex));
   }
-  void* hostCallTrampoline(uint32_t typeIndex) const override { return hostCalls_.at(typeIndex); }
+  void* hostCallTrampoline(uint32_t typeIndex) const override {
+    return trampolines_.hostCalls.at(typeIndex);
+  }
+  vm::GuardedEntryTrampoline guardedEntryTrampoline(uint32_t typeIndex) const override {
+    return reinterpret_cast<vm::GuardedEntryTrampoline>(
+        trampolines_.guardedEntries.at(typeIndex));
+  }
+  void* directHostCallTrampoline(uint32_t typeIndex) const override {
+    return trampolines_.directHostCalls.at(typeIndex);
+  }
   absl::Span<const vm::CodeRange> codeRanges() const override { return engine_->codeRanges(); }
   bool loadedFromCache() const override { return fromCache_; }
   void setLoadedFromCache() { fromCache_ = true; }
@@ -54,8 +67,7 @@ class LlvmCompiledCode : public vm::CompiledCode {
  private:
   std::unique_ptr<JitEngine> engine_;
   std::vector<void*> functions_;
-  std::vector<void*> entries_;
-  std::vector<void*> hostCalls_;
+  Trampolines trampolines_;
   bool fromCache_ = false;
   std::unique_ptr<WasmSymbolizer> symbolizer_;  // trap backtraces; owns the objects
 };
@@ -99,11 +111,12 @@ absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> compileBatch(
   // Trap backtraces: line tables (line = wasm offset) and frame pointers (debug_info.h).
   WasmDebugInfo debugInfo(module);
   for (uint32_t i = begin; i < end; ++i) debugInfo.attach(*mc.definedFunctions[i]);
+  // Trampolines first: import calls compare with the direct host-call trampolines' addresses.
+  if (withTrampolines) emitTrampolines(mc);
   for (uint32_t i = begin; i < end; ++i) {
     FunctionEmitter emitter(mc, i);
     if (auto st = emitter.emit(); !st.ok()) return st;
   }
-  if (withTrampolines) emitTrampolines(mc);
   debugInfo.finalize();
 
   // Debugging aids: WCR_LLVM_DUMP=1 prints the IR before optimization, =2 after it, =3 both;
@@ -205,6 +218,12 @@ absl::StatusOr<std::shared_ptr<vm::CompiledCode>> link(
   for (uint32_t i = 0; i < wasm.functions.size(); ++i) names.push_back(definedFunctionName(i));
   for (uint32_t t = 0; t < wasm.types.size(); ++t) names.push_back(entryTrampolineName(t));
   for (uint32_t t = 0; t < wasm.types.size(); ++t) names.push_back(hostTrampolineName(t));
+  for (uint32_t t = 0; t < wasm.types.size() && kGuardedEntries; ++t) {
+    names.push_back(guardedEntryTrampolineName(t));
+  }
+  for (uint32_t t = 0; t < wasm.types.size(); ++t) {
+    if (vm::hasDirectHostCall(wasm.types[t])) names.push_back(directHostTrampolineName(t));
+  }
   std::vector<void*> addresses;
   // The symbolizer keeps the objects for trap backtraces; the JIT links views of them.
   auto symbolizer = std::make_unique<WasmSymbolizer>(std::move(buffers));
@@ -212,12 +231,24 @@ absl::StatusOr<std::shared_ptr<vm::CompiledCode>> link(
       JitEngine::create(symbolizer->objectViews(), options.optLevel, names, addresses);
   if (!engine.ok()) return engine.status();
   size_t nf = wasm.functions.size(), nt = wasm.types.size();
-  std::vector<void*> functions(addresses.begin(), addresses.begin() + nf);
-  std::vector<void*> entries(addresses.begin() + nf, addresses.begin() + nf + nt);
-  std::vector<void*> hostCalls(addresses.begin() + nf + nt, addresses.end());
+  auto next = addresses.begin();
+  auto take = [&](size_t n) {
+    std::vector<void*> taken(next, next + n);
+    next += n;
+    return taken;
+  };
+  std::vector<void*> functions = take(nf);
+  LlvmCompiledCode::Trampolines trampolines;
+  trampolines.entries = take(nt);
+  trampolines.hostCalls = take(nt);
+  trampolines.guardedEntries = kGuardedEntries ? take(nt) : std::vector<void*>(nt, nullptr);
+  trampolines.directHostCalls.resize(nt);
+  for (uint32_t t = 0; t < nt; ++t) {
+    if (vm::hasDirectHostCall(wasm.types[t])) trampolines.directHostCalls[t] = *next++;
+  }
   symbolizer->setFunctionAddresses(functions);
   auto code = std::make_shared<LlvmCompiledCode>(std::move(*engine), std::move(functions),
-                                                 std::move(entries), std::move(hostCalls));
+                                                 std::move(trampolines));
   code->setSymbolizer(std::move(symbolizer));
   return code;
 }

@@ -77,6 +77,15 @@ Type* ModuleContext::resultType(const std::vector<wasm::ValType>& results) const
 
 static_assert(kResultSlotBytes == sizeof(vm::ValRaw));
 
+::llvm::Constant* ModuleContext::directHostTrampoline(uint32_t typeIndex) {
+  std::string name = directHostTrampolineName(typeIndex);
+  if (::llvm::GlobalValue* defined = module.getNamedValue(name)) return defined;
+  auto* fn = ::llvm::Function::Create(functionType(wasm.types[typeIndex]),
+                                      ::llvm::Function::ExternalLinkage, name, module);
+  fn->setCallingConv(kWasmCallingConv);
+  return fn;
+}
+
 std::string definedFunctionName(uint32_t definedIndex) {
   return absl::StrCat("wasm_func_", definedIndex);
 }
@@ -84,5 +93,11 @@ std::string entryTrampolineName(uint32_t typeIndex) {
   return absl::StrCat("wasm_entry_", typeIndex);
 }
 std::string hostTrampolineName(uint32_t typeIndex) { return absl::StrCat("wasm_host_", typeIndex); }
+std::string guardedEntryTrampolineName(uint32_t typeIndex) {
+  return absl::StrCat("wasm_guarded_entry_", typeIndex);
+}
+std::string directHostTrampolineName(uint32_t typeIndex) {
+  return absl::StrCat("wasm_direct_host_", typeIndex);
+}
 
 }  // namespace wcr::jit::llvm

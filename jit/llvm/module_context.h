@@ -88,6 +88,10 @@ struct ModuleContext {
   // `args` are the LLVM arguments (vmctx, the result pointer if any, params).
   ::llvm::CallInst* callWasm(::llvm::IRBuilderBase& b, ::llvm::FunctionType* type,
                              ::llvm::Value* callee, ::llvm::ArrayRef<::llvm::Value*> args) const;
+
+  // The direct host-call trampoline of type `typeIndex` (trampolines.cc): its definition in the
+  // batch that holds the trampolines (emitted first there), else a declaration linked by name.
+  ::llvm::Constant* directHostTrampoline(uint32_t typeIndex);
 };
 
 // The calling convention of compiled wasm functions and host-call trampolines (see the header).
@@ -99,6 +103,16 @@ inline constexpr uint64_t kResultSlotBytes = 16;
 std::string definedFunctionName(uint32_t definedIndex);
 std::string entryTrampolineName(uint32_t typeIndex);
 std::string hostTrampolineName(uint32_t typeIndex);
+// Trampolines that exist for some targets or types only (trampolines.cc).
+std::string guardedEntryTrampolineName(uint32_t typeIndex);
+std::string directHostTrampolineName(uint32_t typeIndex);
+// Whether entries set their own jump point (vm::GuardedEntryTrampoline): x86-64, where the
+// raiser in jit/vm/traps.cc knows how to jump to an llvm.eh.sjlj.setjmp buffer.
+#if defined(__x86_64__)
+inline constexpr bool kGuardedEntries = true;
+#else
+inline constexpr bool kGuardedEntries = false;
+#endif
 
 // Emits entry and host-call trampolines for every type index (trampolines.cc).
 void emitTrampolines(ModuleContext& mc);

@@ -3,11 +3,30 @@
 //    params from the ValRaw array, calls `code(ctx, params...)` with the wasm calling convention
 //    and stores the results back into the array (a function that returns through a pointer gets
 //    the array itself as its result pointer);
+//  - guarded entry (x86-64 only, kGuardedEntries): `i32(ptr code, ptr ctx, ptr values,
+//    ptr thread)`, the entry with the trap scope inside (code.h). It links a VMActivation in its
+//    own frame onto thread->activation, stores fp, sp and the landing's address into the
+//    record's buffer (one asm goto), runs the entry's body and unlinks the record. The landing
+//    returns 1; traps.cc jumps to it by restoring fp and sp from the buffer. Why: the host makes
+//    one call instead of two (enterWasm, then the entry), and the scope costs a few stores in a
+//    frame that is set up anyway. Not llvm.eh.sjlj.setjmp: its lowering makes every register
+//    dead at the setjmp, so the arguments and the chain's previous head are spilled and
+//    reloaded, which puts a second store-to-load forwarding on the chain head's loop-carried
+//    path (head -> record.prev -> head) and costs more than the instructions suggest. Elsewhere
+//    the host sets the jump point (traps.h, enterWasm).
 //  - host call (wasm -> host import, the wasm calling convention, module_context.h): a wasm
 //    function type that spills the params into a ValRaw array, calls
 //    hostCtx->callback(hostCtx, array) (C convention) and, on a trap code, calls the trap libcall
 //    found through hostCtx->libcalls; otherwise loads the results from the array (or copies them
 //    to the caller's result pointer).
+//  - direct host call (types with vm::hasDirectHostCall): calls hostCtx->direct(hostCtx,
+//    params...) in the C convention and returns its result: no array, no trap check (such a
+//    host function cannot trap). Why: a wasm -> host call of a typed host function through a
+//    table or a re-export is then the convention change only (5 instructions instead of 13). A
+//    plain `call` of such an import does not even enter it: the call site compares the import's
+//    code with this trampoline's address and calls hostCtx->direct itself (emit_control.cc,
+//    emitImportCall), so the host function is one call away from wasm (one call and return
+//    fewer; they, not the instruction count, are most of a nop call's time).
 #include <cstddef>
 
 #include "absl/container/flat_hash_map.h"
@@ -25,23 +44,22 @@ namespace {
 
 constexpr uint64_t kSlot = kResultSlotBytes;
 
+
 Value* slotAddr(::llvm::IRBuilder<>& b, ModuleContext& mc, Value* base, size_t i) {
   return b.CreateConstInBoundsGEP1_64(mc.i8, base, i * kSlot);
 }
 
-Function* emitEntry(ModuleContext& mc, const wasm::FuncType& type, const std::string& name) {
-  auto* fnType = ::llvm::FunctionType::get(mc.voidTy, {mc.ptr, mc.ptr, mc.ptr}, false);
-  auto* fn = Function::Create(fnType, Function::ExternalLinkage, name, mc.module);
-  ::llvm::IRBuilder<> b(BasicBlock::Create(mc.ctx, "entry", fn));
-  Value* values = fn->getArg(2);
-  std::vector<Value*> args{fn->getArg(1)};
+// The body of an entry trampoline: params from `values`, the call, results back into `values`.
+void emitEntryCall(::llvm::IRBuilder<>& b, ModuleContext& mc, const wasm::FuncType& type,
+                   Value* code, Value* ctx, Value* values) {
+  std::vector<Value*> args{ctx};
   const bool throughPointer = ModuleContext::returnsThroughPointer(type.results);
   if (throughPointer) args.push_back(values);  // params are loaded before the callee writes
   for (size_t i = 0; i < type.params.size(); ++i) {
     args.push_back(b.CreateAlignedLoad(mc.valType(type.params[i]), slotAddr(b, mc, values, i),
                                        ::llvm::Align(16)));
   }
-  Value* result = mc.callWasm(b, mc.functionType(type), fn->getArg(0), args);
+  Value* result = mc.callWasm(b, mc.functionType(type), code, args);
   if (!throughPointer && type.results.size() == 1) {
     b.CreateAlignedStore(result, values, ::llvm::Align(16));
   } else if (!throughPointer) {
@@ -50,7 +68,88 @@ Function* emitEntry(ModuleContext& mc, const wasm::FuncType& type, const std::st
                            ::llvm::Align(16));
     }
   }
+}
+
+Function* emitEntry(ModuleContext& mc, const wasm::FuncType& type, const std::string& name) {
+  auto* fnType = ::llvm::FunctionType::get(mc.voidTy, {mc.ptr, mc.ptr, mc.ptr}, false);
+  auto* fn = Function::Create(fnType, Function::ExternalLinkage, name, mc.module);
+  ::llvm::IRBuilder<> b(BasicBlock::Create(mc.ctx, "entry", fn));
+  emitEntryCall(b, mc, type, fn->getArg(0), fn->getArg(1), fn->getArg(2));
   b.CreateRetVoid();
+  return fn;
+}
+
+Function* emitGuardedEntry(ModuleContext& mc, const wasm::FuncType& type,
+                           const std::string& name) {
+  auto* fnType = ::llvm::FunctionType::get(mc.i32, {mc.ptr, mc.ptr, mc.ptr, mc.ptr}, false);
+  auto* fn = Function::Create(fnType, Function::ExternalLinkage, name, mc.module);
+  fn->addFnAttr("frame-pointer", "all");  // the buffer's fp is the frame's own
+  fn->addFnAttr(::llvm::Attribute::NoInline);
+  ::llvm::IRBuilder<> b(BasicBlock::Create(mc.ctx, "entry", fn));
+  Value* thread = fn->getArg(3);
+  auto* recordType = ::llvm::ArrayType::get(mc.i8, sizeof(vm::VMActivation));
+  auto* record = b.CreateAlloca(recordType);
+  record->setAlignment(::llvm::Align(16));
+  auto at = [&](size_t offset) { return b.CreateConstInBoundsGEP1_64(mc.i8, record, offset); };
+  static_assert(offsetof(vm::VMThreadState, activation) == 0);
+  static_assert(offsetof(vm::VMActivation, jump) == 8);
+  Value* prev = b.CreateLoad(mc.ptr, thread);
+  b.CreateStore(prev, at(offsetof(vm::VMActivation, prev)));
+  b.CreateStore(record, thread);
+
+  // The jump point: fp, sp and the landing's address into the buffer. An asm goto (callbr)
+  // rather than llvm.eh.sjlj.setjmp, whose lowering clobbers every register at the setjmp and so
+  // spills the arguments: this one clobbers only the callee-saved registers (so the prologue
+  // saves them all and the epilogue on the landing path restores the host's values) and rax.
+  // LLVM sees the landing as reached from the asm with fp and sp as they are there; it holds
+  // nothing but `ret 1`, which needs fp, sp and the frame's save slots only: exactly what the
+  // raiser restores (traps.cc, unwindTo).
+  BasicBlock* body = BasicBlock::Create(mc.ctx, "body", fn);
+  BasicBlock* landing = BasicBlock::Create(mc.ctx, "landing", fn);
+  auto* asmType = ::llvm::FunctionType::get(mc.voidTy, {mc.ptr}, false);
+  auto* setJump = ::llvm::InlineAsm::get(
+      asmType,
+      "movq %rbp, 8($0)\n\t"
+      "movq %rsp, 24($0)\n\t"
+      "leaq ${1:l}(%rip), %rax\n\t"
+      "movq %rax, 16($0)",
+      "r,!i,~{rax},~{memory},~{dirflag},~{fpsr},~{flags}",
+      /*hasSideEffects=*/true);
+  b.CreateCallBr(setJump, body, {landing}, {record});
+
+  b.SetInsertPoint(body);
+  emitEntryCall(b, mc, type, fn->getArg(0), fn->getArg(1), fn->getArg(2));
+  b.CreateStore(prev, thread);
+  b.CreateRet(b.getInt32(0));
+  // The raiser popped the record. The 1 comes from an asm of the landing's own: a constant
+  // would be materialized in a register before the jump point, which the landing does not have.
+  b.SetInsertPoint(landing);
+  auto* one = ::llvm::InlineAsm::get(
+      ::llvm::FunctionType::get(mc.i32, false), "movl $$1, $0",
+      "=r,~{rbx},~{r12},~{r13},~{r14},~{r15},~{memory},~{dirflag},~{fpsr},~{flags}",
+      /*hasSideEffects=*/true);
+  b.CreateRet(b.CreateCall(one));
+  return fn;
+}
+
+Function* emitDirectHostCall(ModuleContext& mc, const wasm::FuncType& type,
+                             const std::string& name) {
+  ::llvm::FunctionType* wasmType = mc.functionType(type);
+  auto* fn = Function::Create(wasmType, Function::ExternalLinkage, name, mc.module);
+  fn->setCallingConv(kWasmCallingConv);
+  ::llvm::IRBuilder<> b(BasicBlock::Create(mc.ctx, "entry", fn));
+  Value* hostCtx = fn->getArg(0);
+  std::vector<Value*> args;  // ctx, then the params
+  for (::llvm::Argument& arg : fn->args()) args.push_back(&arg);
+  Value* direct = b.CreateLoad(
+      mc.ptr, b.CreateConstInBoundsGEP1_64(mc.i8, hostCtx, offsetof(vm::VMHostContext, direct)));
+  // The same signature in the C convention (no result pointer: at most one result).
+  Value* result = b.CreateCall(wasmType, direct, args);
+  if (type.results.empty()) {
+    b.CreateRetVoid();
+  } else {
+    b.CreateRet(result);
+  }
   return fn;
 }
 
@@ -114,20 +213,35 @@ Function* emitHostCall(ModuleContext& mc, const wasm::FuncType& type, const std:
 }  // namespace
 
 void emitTrampolines(ModuleContext& mc) {
-  // Equal signatures share one trampoline; the others are aliases of it.
-  absl::flat_hash_map<std::string, std::pair<Function*, Function*>> bySignature;
+  // Equal signatures share one set of trampolines; the others are aliases of them.
+  struct Set {
+    Function* entry;
+    Function* hostCall;
+    Function* guardedEntry;  // null without kGuardedEntries
+    Function* directHostCall;  // null unless vm::hasDirectHostCall
+  };
+  absl::flat_hash_map<std::string, Set> bySignature;
   for (uint32_t t = 0; t < mc.wasm.types.size(); ++t) {
     const auto& type = mc.wasm.types[t];
     auto [it, inserted] = bySignature.try_emplace(wasm::toString(type));
     if (inserted) {
       it->second = {emitEntry(mc, type, entryTrampolineName(t)),
-                    emitHostCall(mc, type, hostTrampolineName(t))};
+                    emitHostCall(mc, type, hostTrampolineName(t)),
+                    kGuardedEntries ? emitGuardedEntry(mc, type, guardedEntryTrampolineName(t))
+                                    : nullptr,
+                    vm::hasDirectHostCall(type)
+                        ? emitDirectHostCall(mc, type, directHostTrampolineName(t))
+                        : nullptr};
       continue;
     }
-    ::llvm::GlobalAlias::create(Function::ExternalLinkage, entryTrampolineName(t),
-                                it->second.first);
-    ::llvm::GlobalAlias::create(Function::ExternalLinkage, hostTrampolineName(t),
-                                it->second.second);
+    const Set& set = it->second;
+    auto alias = [&](const std::string& name, Function* target) {
+      if (target) ::llvm::GlobalAlias::create(Function::ExternalLinkage, name, target);
+    };
+    alias(entryTrampolineName(t), set.entry);
+    alias(hostTrampolineName(t), set.hostCall);
+    alias(guardedEntryTrampolineName(t), set.guardedEntry);
+    alias(directHostTrampolineName(t), set.directHostCall);
   }
 }
 

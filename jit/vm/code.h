@@ -11,10 +11,24 @@
 //    (`void f(void* vmctx, ValRaw* results, P1, ...)`).
 //  - EntryTrampoline (host->wasm, C convention), one per type index: reads the params from
 //    values[0..n), calls `code(ctx, params...)` and writes the results to values[0..m).
+//  - GuardedEntryTrampoline: the same with the trap scope inside (x86-64 JIT only; null where a
+//    compiler does not provide it, and the host then sets the jump point itself, traps.h). It
+//    pushes a VMActivation of its own frame on `thread`'s chain, sets its jump buffer (frame
+//    pointer, resume address, stack pointer, as llvm.eh.sjlj.setjmp would; the function saves
+//    every callee-saved register in its prologue, so the landing needs nothing else), calls the
+//    entry body and pops the record: returns 0, or 1 when a trap unwound to its landing (the
+//    raiser popped the record and left the trap in per-thread storage).
 //  - Host functions imported by wasm: the import slot's code is the importing module's
 //    hostCallTrampoline(typeIndex) and its context a VMHostContext*. The trampoline stores the
 //    params into a ValRaw array of max(params, results) slots, calls ctx->callback(ctx, array),
 //    and if it returns a trap code other than None calls the trap libcall; else loads results.
+//  - A host function that cannot trap and has a direct callback (VMHostContext::direct, C
+//    convention `R f(VMHostContext* ctx, P1, P2, ...)`, typed host functions, host_func.h) is
+//    imported through directHostCallTrampoline(typeIndex) instead, when the type has one
+//    (hasDirectHostCall): it passes the params and the result in registers, `tailcc` -> C. A
+//    wasm `call` of an import whose slot holds that trampoline skips it and calls `direct`
+//    itself, so the trampoline's address marks such slots; call_indirect and re-exports still
+//    go through it.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +56,23 @@ static_assert(sizeof(ValRaw) == 16);
 
 using EntryTrampoline = void (*)(void* code, void* ctx, ValRaw* values);
 
+// An entry into wasm from the host, on its thread's chain (traps.h). Lives in the frame that set
+// its jump point: a GuardedEntryTrampoline's (`jump` is fp, resume address, sp, and the raiser
+// restores fp and sp and jumps) or the host's (jump[1] is null and traps.cc's own buffer
+// follows the record), so the trampoline stores no kind of its own.
+struct VMActivation {
+  VMActivation* prev;
+  void* jump[3];
+};
+// A thread's host->wasm state, an initial-exec thread_local (traps.h): the innermost activation
+// and the stack limit compiled code checks (0 until the thread's first entry set it up).
+struct VMThreadState {
+  VMActivation* activation = nullptr;
+  uintptr_t stackLimit = 0;
+};
+using GuardedEntryTrampoline = uint32_t (*)(void* code, void* ctx, ValRaw* values,
+                                            VMThreadState* thread);
+
 struct VMHostContext;
 // Returns TrapCode::None on success, else the trap to raise in the calling wasm code.
 using HostCallback = TrapCode (*)(VMHostContext* ctx, ValRaw* values);
@@ -52,7 +83,22 @@ struct VMHostContext {
   // Added by jit/llvm: the host-call trampoline has no VMContext, so it finds the trap libcall
   // here when the callback returns a trap code (it calls trap(nullptr, code)). Must be set.
   const Libcalls* libcalls = nullptr;
+  // A host function that cannot trap may also be callable in the C convention with the wasm
+  // params and result in registers (see above); null otherwise.
+  void* direct = nullptr;
 };
+
+// Whether a function type has a directHostCallTrampoline: i32/i64/f32/f64 params and at most
+// one such result (what typed host functions, host_func.h, are made of).
+inline bool hasDirectHostCall(const wasm::FuncType& type) {
+  auto scalar = [](wasm::ValType t) {
+    return t == wasm::kI32 || t == wasm::kI64 || t == wasm::kF32 || t == wasm::kF64;
+  };
+  for (wasm::ValType t : type.params) {
+    if (!scalar(t)) return false;
+  }
+  return type.results.empty() || (type.results.size() == 1 && scalar(type.results[0]));
+}
 
 struct CodeRange {
   uintptr_t begin = 0;
@@ -74,6 +120,11 @@ class CompiledCode {
   virtual void* functionCode(uint32_t definedIndex) const = 0;
   virtual EntryTrampoline entryTrampoline(uint32_t typeIndex) const = 0;
   virtual void* hostCallTrampoline(uint32_t typeIndex) const = 0;
+  virtual GuardedEntryTrampoline guardedEntryTrampoline(uint32_t /*typeIndex*/) const {
+    return nullptr;
+  }
+  // Null unless hasDirectHostCall(type) and the compiler provides it.
+  virtual void* directHostCallTrampoline(uint32_t /*typeIndex*/) const { return nullptr; }
   // Address ranges of the generated code, for mapping faults to traps.
   virtual absl::Span<const CodeRange> codeRanges() const = 0;
   // True when the code came from the on-disk cache rather than a compilation (for diagnostics).

@@ -26,6 +26,8 @@ struct Func {
   VMFuncRef ref;
   wasm::FuncType type;
   EntryTrampoline entry = nullptr;
+  // The same entry with the trap scope inside, where the compiler provides one (code.h).
+  GuardedEntryTrampoline guardedEntry = nullptr;
   uint8_t* callerVmctx = nullptr;  // the exporting instance's VMContext (its stack limit is set)
   std::shared_ptr<const void> owner;  // the instance or host function behind ref
   bool isHost() const { return entry == nullptr; }

@@ -18,9 +18,10 @@ TrapCode callStdFunction(VMHostContext* ctx, ValRaw* values) {
 }  // namespace
 
 HostFunc::HostFunc(wasm::FuncType type, HostCallback callback, void* data,
-                   std::shared_ptr<const void> owner)
+                   std::shared_ptr<const void> owner, void* direct)
     : type_(std::move(type)), owner_(std::move(owner)) {
   this->callback = callback;
+  this->direct = direct;
   userData = data;
   libcalls = &defaultLibcalls();
 }
@@ -28,7 +29,13 @@ HostFunc::HostFunc(wasm::FuncType type, HostCallback callback, void* data,
 std::shared_ptr<const Func> makeHostFunc(TypeRegistry& types, wasm::FuncType type,
                                          HostCallback callback, void* data,
                                          std::shared_ptr<const void> owner) {
-  auto host = std::make_shared<HostFunc>(type, callback, data, std::move(owner));
+  return makeDirectHostFunc(types, std::move(type), callback, nullptr, data, std::move(owner));
+}
+
+std::shared_ptr<const Func> makeDirectHostFunc(TypeRegistry& types, wasm::FuncType type,
+                                               HostCallback callback, void* direct, void* data,
+                                               std::shared_ptr<const void> owner) {
+  auto host = std::make_shared<HostFunc>(type, callback, data, std::move(owner), direct);
   auto func = std::make_shared<Func>();
   func->ref.code = nullptr;
   func->ref.context = static_cast<VMHostContext*>(host.get());

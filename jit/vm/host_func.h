@@ -10,7 +10,13 @@
 //    marshal themselves (wasi/p1/host_call.h);
 //  - makeTypedHostFunc(types, f): a C++ callable over i32/i64/f32/f64 (int32_t, uint32_t,
 //    int64_t, uint64_t, float, double) returning void or one of them; the wasm type is derived
-//    from its signature and TypedHostCallback reads and writes the ValRaw slots inline;
+//    from its signature and TypedHostCallback reads and writes the ValRaw slots inline. It
+//    cannot trap, so it also gets a direct callback (VMHostContext::direct, TypedHostDirect):
+//    `R f(VMHostContext*, Args...)` in the C convention, which a wasm `call` of the import
+//    calls itself, with the params and the result in registers (through tables and re-exports:
+//    the importing module's direct host-call trampoline, code.h): no ValRaw array, no trap
+//    check and no trampoline on the way (wasm -> host nop: 8 instructions and one call, was 20
+//    and two calls);
 //  - makeHostFunc(types, type, HostFunction): a std::function returning a Trap, for closures
 //    that build their trap's message (one more indirect call and a Trap per call).
 #pragma once
@@ -36,7 +42,7 @@ using HostFunction = std::function<Trap(ValRaw* values)>;
 class HostFunc : public VMHostContext {
  public:
   HostFunc(wasm::FuncType type, HostCallback callback, void* data,
-           std::shared_ptr<const void> owner);
+           std::shared_ptr<const void> owner, void* direct = nullptr);
   const wasm::FuncType& type() const { return type_; }
 
  private:
@@ -50,6 +56,11 @@ std::shared_ptr<const Func> makeHostFunc(TypeRegistry& types, wasm::FuncType typ
                                          HostCallback callback, void* data,
                                          std::shared_ptr<const void> owner = nullptr);
 std::shared_ptr<const Func> makeHostFunc(TypeRegistry& types, wasm::FuncType type, HostFunction fn);
+// makeHostFunc with a direct callback too (VMHostContext::direct, code.h): the same function in
+// the C convention, `R f(VMHostContext* ctx, P1, ...)`; it must not trap.
+std::shared_ptr<const Func> makeDirectHostFunc(TypeRegistry& types, wasm::FuncType type,
+                                               HostCallback callback, void* direct, void* data,
+                                               std::shared_ptr<const void> owner);
 
 // ---- Typed host functions ----------------------------------------------------------------
 // How a C++ scalar crosses the boundary in a ValRaw slot.
@@ -134,6 +145,9 @@ struct TypedCall<F, R, std::tuple<Args...>> {
                              std::index_sequence_for<Args...>{});
     return TrapCode::None;
   }
+  static R direct(VMHostContext* ctx, Args... args) {
+    return (*static_cast<F*>(ctx->userData))(args...);
+  }
 };
 }  // namespace detail
 
@@ -143,14 +157,20 @@ inline constexpr HostCallback TypedHostCallback =
     &detail::TypedCall<F, typename detail::CallableSignature<F>::Result,
                        typename detail::CallableSignature<F>::Params>::callback;
 
+// Its direct callback (VMHostContext::direct).
+template <typename F>
+inline void* const TypedHostDirect = reinterpret_cast<void*>(
+    &detail::TypedCall<F, typename detail::CallableSignature<F>::Result,
+                       typename detail::CallableSignature<F>::Params>::direct);
+
 // A host function from a C++ callable over wasm scalars (see above), e.g.
 // makeTypedHostFunc(types, [](int32_t x) { return x + 1; }).
 template <typename F>
 std::shared_ptr<const Func> makeTypedHostFunc(TypeRegistry& types, F f) {
   auto held = std::make_shared<F>(std::move(f));
   F* data = held.get();
-  return makeHostFunc(types, detail::CallableSignature<F>::type(), TypedHostCallback<F>, data,
-                      std::move(held));
+  return makeDirectHostFunc(types, detail::CallableSignature<F>::type(), TypedHostCallback<F>,
+                            TypedHostDirect<F>, data, std::move(held));
 }
 
 }  // namespace wcr::jit::vm

@@ -61,6 +61,13 @@ VMFuncRef* Instance::funcRef(uint32_t funcIndex) const {
   return &field<VMFuncRef>(offsets_.funcRef(funcIndex));
 }
 
+void* Instance::hostCallTrampolineFor(const Func& f, uint32_t typeIndex) const {
+  if (static_cast<const VMHostContext*>(f.ref.context)->direct) {
+    if (void* direct = code_->directHostCallTrampoline(typeIndex)) return direct;
+  }
+  return code_->hostCallTrampoline(typeIndex);
+}
+
 void Instance::refreshStackLimit() { field<uintptr_t>(kOffsetStackLimit) = threadStackLimit(); }
 
 void Instance::setEpochDeadline(const EpochCounter& epoch, uint64_t ticksBeyondCurrent) {
@@ -197,7 +204,7 @@ absl::Status Instance::allocate(TypeRegistry& types) {
     const Func& f = *importedFuncs_[i];
     uint32_t typeIndex = m.funcTypeIndex(i);
     VMImportedFunc& slot = field<VMImportedFunc>(off.importedFunc(i));
-    slot.code = f.isHost() ? code_->hostCallTrampoline(typeIndex) : f.ref.code;
+    slot.code = f.isHost() ? hostCallTrampolineFor(f, typeIndex) : f.ref.code;
     slot.context = f.ref.context;
     VMFuncRef& ref = *funcRef(i);
     ref.code = slot.code;
@@ -308,10 +315,13 @@ Trap Instance::runStart() {
   if (!ref.code) {  // a host function imported and used as start, and no trampoline
     return Trap{TrapCode::HostTrap, "start function has no code"};
   }
-  EntryTrampoline entry = code_->entryTrampoline(typeIndex);
   ValRaw values[1];
   Trap trap;
-  enterWasm(entry, ref.code, ref.context, values, vmctx_, &trap);
+  if (GuardedEntryTrampoline guarded = code_->guardedEntryTrampoline(typeIndex)) {
+    enterWasmGuarded(guarded, ref.code, ref.context, values, vmctx_, &trap);
+  } else {
+    enterWasm(code_->entryTrampoline(typeIndex), ref.code, ref.context, values, vmctx_, &trap);
+  }
   return trap;
 }
 
@@ -320,6 +330,7 @@ std::shared_ptr<const Func> Instance::func(uint32_t funcIndex) {
   f->ref = *funcRef(funcIndex);
   f->type = module_->funcType(funcIndex);
   f->entry = code_->entryTrampoline(module_->funcTypeIndex(funcIndex));
+  f->guardedEntry = code_->guardedEntryTrampoline(module_->funcTypeIndex(funcIndex));
   f->callerVmctx = vmctx_;
   f->owner = shared_from_this();
   return f;

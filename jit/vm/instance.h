@@ -92,6 +92,9 @@ class Instance : public std::enable_shared_from_this<Instance> {
   absl::Status allocate(TypeRegistry& types);
   Trap initialize();
   Trap runStart();
+  // The code of an import slot for host function `f` of type `typeIndex`: the direct host-call
+  // trampoline when `f` has a direct callback and the type has one, else the general one.
+  void* hostCallTrampolineFor(const Func& f, uint32_t typeIndex) const;
   template <typename T>
   T& field(uint32_t offset) const {
     return *reinterpret_cast<T*>(vmctx_ + offset);

@@ -102,10 +102,13 @@ using JumpBuffer = void* [5];
 #define WCR_LONGJMP(buf) __builtin_longjmp(buf, 1)
 #endif
 
-struct Activation {
+// An activation whose jump point the host set (callWithTrapHandling, enterWasm). Its VMActivation
+// comes first: the chain links and the backtrace bounds use that address.
+struct HostActivation {
+  VMActivation base;
   JumpBuffer jmp;
-  Activation* prev;
 };
+using Activation = VMActivation;
 
 // The trap on its way from a raise (or the signal handler) to its landing. Trivially
 // destructible: the signal handler writes it.
@@ -136,13 +139,10 @@ struct ThreadState {
 
 // The hot thread_locals: trivially destructible (no TLS wrapper call) and initial-exec (no
 // __tls_get_addr, also when linked into a shared library).
-#define WCR_HOT_TLS thread_local __attribute__((tls_model("initial-exec")))
-constinit WCR_HOT_TLS Activation* tlsActivation = nullptr;
-// The stack limit compiled code checks on this thread; 0 until initThreadStateSlow ran (then
-// kNoStackLimit when the stack's bounds are unknown).
-constinit WCR_HOT_TLS uintptr_t tlsStackLimit = 0;
+// tlsVMThread (traps.h) is one of them: the activation chain, and the stack limit compiled code
+// checks on this thread, 0 until initThreadStateSlow ran (then kNoStackLimit when the stack's
+// bounds are unknown).
 constexpr uintptr_t kNoStackLimit = 1;  // no stack pointer is below it
-#undef WCR_HOT_TLS
 constinit thread_local PendingTrap tlsPending;
 thread_local ThreadState tlsThread;
 thread_local uintptr_t tlsStackLow = 0;
@@ -182,12 +182,12 @@ __attribute__((noinline, cold)) uintptr_t initThreadStateSlow() {
       }
     }
   }
-  tlsStackLimit = tlsStackLow ? tlsStackLow + kStackSafetyMargin : kNoStackLimit;
-  return tlsStackLimit;
+  tlsVMThread.stackLimit = tlsStackLow ? tlsStackLow + kStackSafetyMargin : kNoStackLimit;
+  return tlsVMThread.stackLimit;
 }
 
 inline uintptr_t initThreadState() {
-  uintptr_t limit = tlsStackLimit;
+  uintptr_t limit = tlsVMThread.stackLimit;
   return __builtin_expect(limit != 0, 1) ? limit : initThreadStateSlow();
 }
 
@@ -241,12 +241,26 @@ void captureHostBacktrace(const Activation& act, void* frameAddress, RawBacktrac
 }
 
 // Async-signal-safe. Hands `code` to the landing of `act` (popping it) and jumps there; the
-// backtrace is already in tlsPending.
+// backtrace is already in tlsPending. A guarded entry trampoline's buffer is what LLVM's
+// llvm.eh.sjlj.longjmp restores on x86-64: frame pointer, then stack pointer, then a jump to the
+// resume address (the landing reloads everything else from its frame).
 [[noreturn]] void unwindTo(Activation* act, TrapCode code) {
   tlsPending.code = code;
   tlsPending.activation = act;
-  tlsActivation = act->prev;
-  WCR_LONGJMP(act->jmp);
+  tlsVMThread.activation = act->prev;
+#if defined(__x86_64__)
+  if (act->jump[1] != nullptr) {  // set by a guarded entry trampoline
+    asm volatile(
+        "movq 0(%%rdi), %%rbp\n\t"
+        "movq 16(%%rdi), %%rsp\n\t"
+        "jmpq *8(%%rdi)"
+        :
+        : "D"(act->jump)
+        : "memory");
+    __builtin_unreachable();
+  }
+#endif
+  WCR_LONGJMP(reinterpret_cast<HostActivation*>(act)->jmp);
 }
 
 TrapCode classifyFault(int sig, siginfo_t* info) {
@@ -292,7 +306,7 @@ void chainSignal(int sig, siginfo_t* info, void* ucontext) {
 }
 
 void handleSignal(int sig, siginfo_t* info, void* ucontext) {
-  Activation* act = tlsActivation;
+  Activation* act = tlsVMThread.activation;
   FaultRegisters regs = faultRegisters(ucontext);
   if (act && codeRanges().contains(regs.pc)) {
     TrapCode code = classifyFault(sig, info);
@@ -319,7 +333,7 @@ void installHandlers() {
 }
 
 Activation* activationOrAbort(TrapCode code) {
-  Activation* act = tlsActivation;
+  Activation* act = tlsVMThread.activation;
   if (!act) {
     std::fprintf(stderr, "wcr: trap \"%s\" raised outside of any wasm activation\n",
                  trapMessage(code));
@@ -329,6 +343,12 @@ Activation* activationOrAbort(TrapCode code) {
 }
 
 std::vector<WasmFrame> symbolize(const RawBacktrace& raw);
+
+}  // namespace
+
+constinit thread_local VMThreadState tlsVMThread __attribute__((tls_model("initial-exec")));
+
+uintptr_t setUpThread() { return initThreadStateSlow(); }
 
 // The landing of a trap: its code, and the whole trap in *out when asked for.
 __attribute__((noinline, cold)) TrapCode landTrap(Trap* out) {
@@ -348,6 +368,8 @@ __attribute__((noinline, cold)) TrapCode landTrap(Trap* out) {
   tlsPending.activation = nullptr;
   return code;
 }
+
+namespace {
 
 std::atomic<bool> gHandlersInstalled{false};
 
@@ -383,17 +405,18 @@ __attribute__((noinline, cold)) TrapCode enterWasmFirstOnThread(EntryTrampoline 
 
 TrapCode enterWasm(EntryTrampoline entry, void* code, void* ctx, ValRaw* values, uint8_t* vmctx,
                    Trap* trap) {
-  uintptr_t limit = tlsStackLimit;
+  uintptr_t limit = tlsVMThread.stackLimit;
   if (__builtin_expect(limit == 0, 0)) {
     return enterWasmFirstOnThread(entry, code, ctx, values, vmctx, trap);
   }
   if (vmctx) *reinterpret_cast<uintptr_t*>(vmctx + kOffsetStackLimit) = limit;
-  Activation act;
-  act.prev = tlsActivation;
-  tlsActivation = &act;
+  HostActivation act;
+  act.base.jump[1] = nullptr;
+  act.base.prev = tlsVMThread.activation;
+  tlsVMThread.activation = &act.base;
   if (WCR_SETJMP(act.jmp) == 0) {
     entry(code, ctx, values);
-    tlsActivation = act.prev;
+    tlsVMThread.activation = act.base.prev;
     return TrapCode::None;
   }
   return landTrap(trap);
@@ -402,12 +425,13 @@ TrapCode enterWasm(EntryTrampoline entry, void* code, void* ctx, ValRaw* values,
 Trap callWithTrapHandling(absl::FunctionRef<void()> fn) {
   initThreadState();
   Trap trap;
-  Activation act;
-  act.prev = tlsActivation;
-  tlsActivation = &act;
+  HostActivation act;
+  act.base.jump[1] = nullptr;
+  act.base.prev = tlsVMThread.activation;
+  tlsVMThread.activation = &act.base;
   if (WCR_SETJMP(act.jmp) == 0) {
     fn();
-    tlsActivation = act.prev;
+    tlsVMThread.activation = act.base.prev;
     return trap;
   }
   landTrap(&trap);
@@ -431,13 +455,13 @@ void raiseTrapAt(TrapCode code, uint32_t wasmOffset) {
 }
 
 void setTrapMessage(std::string message) {
-  if (Activation* act = tlsActivation) {
+  if (Activation* act = tlsVMThread.activation) {
     tlsTrapMessage = std::move(message);
     tlsTrapMessageFor = act;
   }
 }
 
-bool inTrapHandlingScope() { return tlsActivation != nullptr; }
+bool inTrapHandlingScope() { return tlsVMThread.activation != nullptr; }
 
 void registerCodeRange(uintptr_t begin, uintptr_t end) { codeRanges().add(begin, end); }
 void unregisterCodeRange(uintptr_t begin) { codeRanges().remove(begin); }

@@ -11,13 +11,20 @@
 //    SA_NODEFER and an empty sa_mask on a per-thread alternate stack, so the signal mask is the
 //    same inside them as outside and jumping out of one needs no mask restore (no syscall on
 //    any path). The raiser pops the record before it jumps.
-//  - The hot path (enterWasm, what invoke.h's call() runs: ~35 instructions on x86-64 around
-//    the trampoline) touches only trivially destructible, initial-exec thread_locals: the
-//    activation chain and the thread's stack limit, which is also the "this thread is set up"
-//    flag (0 until the first entry installs the handlers and the alternate stack). It stores
-//    that limit into the callee instance's VMContext on every entry (an instance may run on
-//    several threads) and returns a TrapCode; the full Trap, with its message and symbolized
-//    backtrace, is built on the trap path only.
+//  - On x86-64 the JIT's guarded entry trampoline (code.h) links the record in its own frame
+//    and sets its jump buffer (fp, resume address, sp); the raiser restores fp and sp and jumps
+//    (a record whose resume address is null is one set here, with a __builtin_setjmp buffer
+//    after it; the trampoline stores nothing to say it is not). The host
+//    side (enterWasmGuarded, inline in invoke.h's call()) is then ~12 instructions and one call:
+//    it reads the thread's stack limit, stores it into the callee instance's VMContext and
+//    passes the thread's state to the trampoline. Without a guarded entry (other targets, test
+//    doubles of CompiledCode) enterWasm sets the record itself (~35 instructions around the
+//    trampoline). Both touch only trivially destructible, initial-exec thread_locals
+//    (tlsVMThread: the activation chain and the stack limit, which is also the "this thread is
+//    set up" flag, 0 until the first entry installs the handlers and the alternate stack).
+//    The stack limit is stored on every entry (an instance may run on several threads); a
+//    TrapCode comes back, and the full Trap, with its message and symbolized backtrace, is
+//    built on the trap path only.
 //  - What a raise hands to its landing (code, raw backtrace, the activation it was for) waits in
 //    per-thread storage, not in the activation record: one trap is in flight per thread at a
 //    time, and the record stays three words and a link. A host function's message
@@ -39,7 +46,9 @@
 
 #include "absl/functional/function_ref.h"
 #include "jit/vm/backtrace.h"
+#include "jit/vm/code.h"
 #include "jit/vm/trap.h"
+#include "jit/vm/vm_offsets.h"
 
 namespace wcr::jit::vm {
 
@@ -58,6 +67,33 @@ struct Trap {
 
 // Runs `fn` as a host->wasm entry. Returns an ok Trap when fn returned, else the trap raised.
 Trap callWithTrapHandling(absl::FunctionRef<void()> fn);
+
+// This thread's activation chain and stack limit (code.h). Initial-exec and constant-initialized:
+// an inline access is an %fs-relative load, no TLS wrapper call and no __tls_get_addr.
+extern constinit thread_local VMThreadState tlsVMThread __attribute__((tls_model("initial-exec")));
+// The first entry of a thread: installs the signal handlers and the alternate signal stack and
+// sets tlsVMThread.stackLimit (never 0 afterwards). Returns that limit.
+uintptr_t setUpThread();
+// The landing of a trap that unwound to an entry: its code, and the whole trap in *trap when not
+// null. Only right after the entry returned from its landing.
+TrapCode landTrap(Trap* trap);
+
+// The host->wasm fast path with a guarded entry trampoline (code.h): as enterWasm below, with
+// the jump point set inside the trampoline, so the host makes one call and sets nothing itself.
+// `vmctx` must not be null (a guarded entry always belongs to an instance).
+inline TrapCode enterWasmGuarded(GuardedEntryTrampoline entry, void* code, void* ctx,
+                                 ValRaw* values, uint8_t* vmctx, Trap* trap) {
+  VMThreadState& thread = tlsVMThread;
+  uintptr_t limit = thread.stackLimit;
+  if (limit == 0) [[unlikely]] {
+    limit = setUpThread();
+  }
+  *reinterpret_cast<uintptr_t*>(vmctx + kOffsetStackLimit) = limit;
+  if (entry(code, ctx, values, &thread) == 0) [[likely]] {
+    return TrapCode::None;
+  }
+  return landTrap(trap);
+}
 
 // The host->wasm fast path: as a host->wasm entry, stores this thread's stack limit into
 // `vmctx` (the callee instance's VMContext; may be null) and calls entry(code, ctx, values).
