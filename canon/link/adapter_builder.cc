@@ -232,30 +232,17 @@ class Builder {
     op(Opcode::I64Const);
     w_.s64(v);
   }
-  void localGet(uint32_t i) {
-    op(Opcode::LocalGet);
-    w_.u32(i);
+  // An instruction with one index immediate.
+  void opIndex(Opcode o, uint32_t index) {
+    op(o);
+    w_.u32(index);
   }
-  void localSet(uint32_t i) {
-    op(Opcode::LocalSet);
-    w_.u32(i);
-  }
-  void localTee(uint32_t i) {
-    op(Opcode::LocalTee);
-    w_.u32(i);
-  }
-  void globalGet(uint32_t i) {
-    op(Opcode::GlobalGet);
-    w_.u32(i);
-  }
-  void globalSet(uint32_t i) {
-    op(Opcode::GlobalSet);
-    w_.u32(i);
-  }
-  void call(uint32_t f) {
-    op(Opcode::Call);
-    w_.u32(f);
-  }
+  void localGet(uint32_t i) { opIndex(Opcode::LocalGet, i); }
+  void localSet(uint32_t i) { opIndex(Opcode::LocalSet, i); }
+  void localTee(uint32_t i) { opIndex(Opcode::LocalTee, i); }
+  void globalGet(uint32_t i) { opIndex(Opcode::GlobalGet, i); }
+  void globalSet(uint32_t i) { opIndex(Opcode::GlobalSet, i); }
+  void call(uint32_t f) { opIndex(Opcode::Call, f); }
   void memOp(Opcode o, int32_t memory, uint64_t offset, uint32_t alignLog2) {
     op(o);
     wasm::MemArg m;
@@ -292,14 +279,8 @@ class Builder {
     }
     return 0;
   }
-  void br(size_t label) {
-    op(Opcode::Br);
-    w_.u32(depthOf(label));
-  }
-  void brIf(size_t label) {
-    op(Opcode::BrIf);
-    w_.u32(depthOf(label));
-  }
+  void br(size_t label) { opIndex(Opcode::Br, depthOf(label)); }
+  void brIf(size_t label) { opIndex(Opcode::BrIf, depthOf(label)); }
   uint32_t newLocal(WasmType t) {
     locals_.push_back(t);
     return numParams_ + static_cast<uint32_t>(locals_.size()) - 1;
