@@ -280,6 +280,19 @@ class Builder {
     return 0;
   }
   void br(size_t label) { opIndex(Opcode::Br, depthOf(label)); }
+  // Pushes local a + local b (i32).
+  void pushSum(uint32_t a, uint32_t b) {
+    localGet(a);
+    localGet(b);
+    op(Opcode::I32Add);
+  }
+  // local += by (i32).
+  void increment(uint32_t local, int32_t by) {
+    localGet(local);
+    i32Const(by);
+    op(Opcode::I32Add);
+    localSet(local);
+  }
   void brIf(size_t label) { opIndex(Opcode::BrIf, depthOf(label)); }
   uint32_t newLocal(WasmType t) {
     locals_.push_back(t);
@@ -350,6 +363,9 @@ class Builder {
   int32_t resourceIndex(model::ResourceId id);
   // Copies len bytes from the source memory to the destination memory (no overlap).
   void copyBytes(uint32_t dst, uint32_t src, uint32_t len);
+  // While i + step <= len: copies `step` bytes at offset i with load/store, i += step.
+  void copyUnits(uint32_t dst, uint32_t src, uint32_t len, uint32_t i, int32_t step, Opcode load,
+                 Opcode store);
   // realloc(0, 0, align, size) of the destination side with its may_leave cleared, then the
   // alignment and range checks of the result; leaves the pointer in a new local.
   uint32_t allocate(uint32_t align, uint32_t size, AdapterTrap outOfBounds);
@@ -784,33 +800,23 @@ void Builder::asciiOrValidate(uint32_t ptr, uint32_t len) {
   localGet(len);
   op(Opcode::I32GeU);
   brIf(done);
-  localGet(ptr);
-  localGet(i);
-  op(Opcode::I32Add);
+  pushSum(ptr, i);
   memOp(Opcode::I32Load8U, from_->memory, 0, 0);
   i32Const(0x80);
   op(Opcode::I32And);
   brIf(slow);
-  localGet(i);
-  i32Const(1);
-  op(Opcode::I32Add);
-  localSet(i);
+  increment(i, 1);
   br(bytesLoop);
   close();  // bytes
   close();  // if
-  localGet(ptr);
-  localGet(i);
-  op(Opcode::I32Add);
+  pushSum(ptr, i);
   memOp(Opcode::I64Load, from_->memory, 0, 0);
   i64Const(static_cast<int64_t>(0x8080808080808080ull));
   op(Opcode::I64And);
   op(Opcode::I64Eqz);
   op(Opcode::I32Eqz);
   brIf(slow);
-  localGet(i);
-  i32Const(8);
-  op(Opcode::I32Add);
-  localSet(i);
+  increment(i, 8);
   br(words);
   close();  // words
   close();  // slow: reached by br only
@@ -818,6 +824,26 @@ void Builder::asciiOrValidate(uint32_t ptr, uint32_t len) {
   localGet(len);
   call(static_cast<uint32_t>(from_->utf8));
   close();  // done
+}
+
+void Builder::copyUnits(uint32_t dst, uint32_t src, uint32_t len, uint32_t i, int32_t step,
+                        Opcode load, Opcode store) {
+  size_t exit = open(Opcode::Block);
+  size_t loop = open(Opcode::Loop);
+  localGet(i);
+  i32Const(step);
+  op(Opcode::I32Add);
+  localGet(len);
+  op(Opcode::I32GtU);
+  brIf(exit);
+  pushSum(dst, i);
+  pushSum(src, i);
+  memOp(load, from_->memory, 0, 0);
+  memOp(store, to_->memory, 0, 0);
+  increment(i, step);
+  br(loop);
+  close();
+  close();
 }
 
 void Builder::copyBytes(uint32_t dst, uint32_t src, uint32_t len) {
@@ -838,50 +864,8 @@ void Builder::copyBytes(uint32_t dst, uint32_t src, uint32_t len) {
   uint32_t i = newLocal(wasm::kI32);
   i32Const(0);
   localSet(i);
-  size_t words = open(Opcode::Block);
-  size_t wordLoop = open(Opcode::Loop);
-  localGet(i);
-  i32Const(8);
-  op(Opcode::I32Add);
-  localGet(len);
-  op(Opcode::I32GtU);
-  brIf(words);
-  localGet(dst);
-  localGet(i);
-  op(Opcode::I32Add);
-  localGet(src);
-  localGet(i);
-  op(Opcode::I32Add);
-  memOp(Opcode::I64Load, from_->memory, 0, 0);
-  memOp(Opcode::I64Store, to_->memory, 0, 0);
-  localGet(i);
-  i32Const(8);
-  op(Opcode::I32Add);
-  localSet(i);
-  br(wordLoop);
-  close();  // wordLoop
-  close();  // words
-  size_t bytes = open(Opcode::Block);
-  size_t byteLoop = open(Opcode::Loop);
-  localGet(i);
-  localGet(len);
-  op(Opcode::I32GeU);
-  brIf(bytes);
-  localGet(dst);
-  localGet(i);
-  op(Opcode::I32Add);
-  localGet(src);
-  localGet(i);
-  op(Opcode::I32Add);
-  memOp(Opcode::I32Load8U, from_->memory, 0, 0);
-  memOp(Opcode::I32Store8, to_->memory, 0, 0);
-  localGet(i);
-  i32Const(1);
-  op(Opcode::I32Add);
-  localSet(i);
-  br(byteLoop);
-  close();  // byteLoop
-  close();  // bytes
+  copyUnits(dst, src, len, i, 8, Opcode::I64Load, Opcode::I64Store);
+  copyUnits(dst, src, len, i, 1, Opcode::I32Load8U, Opcode::I32Store8);
   close();  // if
 }
 
@@ -1001,16 +985,9 @@ void Builder::list(const std::vector<ValType>& parts, Src& src, Dst& dst) {
     Src es = atMemory(sp, 0);
     Dst ed = checking_ ? Dst{} : toMemory(dp, 0);
     fields(ValType(), parts, es, ed);
-    for (uint32_t local : {sp, dp}) {
-      localGet(local);
-      i32Const(static_cast<int32_t>(size));
-      op(Opcode::I32Add);
-      localSet(local);
-    }
-    localGet(i);
-    i32Const(1);
-    op(Opcode::I32Add);
-    localSet(i);
+    increment(sp, static_cast<int32_t>(size));
+    increment(dp, static_cast<int32_t>(size));
+    increment(i, 1);
     br(top);
     close();
     close();
