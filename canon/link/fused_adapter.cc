@@ -222,7 +222,7 @@ absl::StatusOr<std::shared_ptr<const vm::Func>> makeFusedLoweredFunc(
 
   // The entering set: the callee's instance and ancestors that are not the caller's.
   std::vector<const ComponentInstance*> entering;
-  std::vector<const ComponentInstance*> callerChain = caller->selfAndAncestors();
+  const std::vector<const ComponentInstance*>& callerChain = caller->selfAndAncestors();
   for (const ComponentInstance* i : parts->instance->selfAndAncestors()) {
     if (std::find(callerChain.begin(), callerChain.end(), i) == callerChain.end()) {
       entering.push_back(i);
@@ -233,14 +233,15 @@ absl::StatusOr<std::shared_ptr<const vm::Func>> makeFusedLoweredFunc(
   absl::StatusOr<AdapterModule> built = buildAdapterModule(spec);
   if (absl::IsUnimplemented(built.status())) return notFused("a type the generator does not cover");
   WCR_RETURN_IF_ERROR(built.status());
+  if (built->borrowState && entering.empty()) {
+    return notFused("borrows passed without reentrance guard");
+  }
   absl::StatusOr<AdapterCompiler::Compiled> compiled = adapters.compile(std::move(built->bytes));
   if (!compiled.ok()) {
     return absl::InternalError(
         absl::StrFormat("fused adapter: %s", std::string(compiled.status().message())));
   }
 
-  if (built->borrowState && entering.empty())
-    return notFused("borrows passed without reentrance guard");
   std::vector<const abi::ResourceType*> resources;
   for (model::ResourceId id : built->resources) resources.push_back(caller->resourceType(id));
   auto state = std::make_shared<CallState>();
