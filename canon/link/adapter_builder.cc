@@ -206,6 +206,27 @@ WasmType coreOf(Leaf k) {
   }
 }
 
+// How a leaf is loaded from and stored to linear memory (loads extend to the lifted value).
+struct LeafMemory {
+  Opcode load, store;
+  uint32_t alignLog2;
+};
+const LeafMemory& leafMemory(Leaf k) {
+  static const LeafMemory kTable[] = {
+      {Opcode::I32Load8U, Opcode::I32Store8, 0},    // Bool (then != 0)
+      {Opcode::I32Load8S, Opcode::I32Store8, 0},    // S8
+      {Opcode::I32Load8U, Opcode::I32Store8, 0},    // U8
+      {Opcode::I32Load16S, Opcode::I32Store16, 1},  // S16
+      {Opcode::I32Load16U, Opcode::I32Store16, 1},  // U16
+      {Opcode::I32Load, Opcode::I32Store, 2},       // I32
+      {Opcode::I64Load, Opcode::I64Store, 3},       // I64
+      {Opcode::F32Load, Opcode::F32Store, 2},       // F32 (then NaN canonicalization)
+      {Opcode::F64Load, Opcode::F64Store, 3},       // F64 (then NaN canonicalization)
+      {Opcode::I32Load, Opcode::I32Store, 2},       // Char
+  };
+  return kTable[static_cast<size_t>(k)];
+}
+
 class Builder {
  public:
   explicit Builder(const AdapterSpec& spec) : spec_(spec), types_(*spec.types), abi_(*spec.abi) {}
@@ -467,40 +488,13 @@ void Builder::pushLeaf(Leaf k, Src& src) {
     return;
   }
   localGet(src.base);
-  int32_t m = from_->memory;
-  switch (k) {
-    case Leaf::Bool:
-      memOp(Opcode::I32Load8U, m, src.offset, 0);
-      i32Const(0);
-      op(Opcode::I32Ne);
-      break;
-    case Leaf::S8:
-      memOp(Opcode::I32Load8S, m, src.offset, 0);
-      break;
-    case Leaf::U8:
-      memOp(Opcode::I32Load8U, m, src.offset, 0);
-      break;
-    case Leaf::S16:
-      memOp(Opcode::I32Load16S, m, src.offset, 1);
-      break;
-    case Leaf::U16:
-      memOp(Opcode::I32Load16U, m, src.offset, 1);
-      break;
-    case Leaf::I32:
-    case Leaf::Char:
-      memOp(Opcode::I32Load, m, src.offset, 2);
-      break;
-    case Leaf::I64:
-      memOp(Opcode::I64Load, m, src.offset, 3);
-      break;
-    case Leaf::F32:
-      memOp(Opcode::F32Load, m, src.offset, 2);
-      canonicalizeNan(wasm::kF32);
-      break;
-    case Leaf::F64:
-      memOp(Opcode::F64Load, m, src.offset, 3);
-      canonicalizeNan(wasm::kF64);
-      break;
+  const LeafMemory& lm = leafMemory(k);
+  memOp(lm.load, from_->memory, src.offset, lm.alignLog2);
+  if (k == Leaf::Bool) {
+    i32Const(0);
+    op(Opcode::I32Ne);
+  } else if (k == Leaf::F32 || k == Leaf::F64) {
+    canonicalizeNan(coreOf(k));
   }
 }
 
@@ -532,25 +526,8 @@ void Builder::leaf(Leaf k, Src& src, Dst& dst) {
     localSet(slot.index);
     return;
   }
-  int32_t m = to_->memory;
-  switch (k) {
-    case Leaf::Bool:
-    case Leaf::S8:
-    case Leaf::U8:
-      return memOp(Opcode::I32Store8, m, dst.offset, 0);
-    case Leaf::S16:
-    case Leaf::U16:
-      return memOp(Opcode::I32Store16, m, dst.offset, 1);
-    case Leaf::I32:
-    case Leaf::Char:
-      return memOp(Opcode::I32Store, m, dst.offset, 2);
-    case Leaf::I64:
-      return memOp(Opcode::I64Store, m, dst.offset, 3);
-    case Leaf::F32:
-      return memOp(Opcode::F32Store, m, dst.offset, 2);
-    case Leaf::F64:
-      return memOp(Opcode::F64Store, m, dst.offset, 3);
-  }
+  const LeafMemory& lm = leafMemory(k);
+  memOp(lm.store, to_->memory, dst.offset, lm.alignLog2);
 }
 
 void Builder::pushI32(Src& src) {
