@@ -38,6 +38,8 @@ const char* adapterTrapMessage(int32_t code) {
       return "invalid `char` bit pattern";
     case AdapterTrap::InvalidDiscriminant:
       return "invalid variant discriminant";
+    case AdapterTrap::UncaughtException:
+      return "uncaught exception";
   }
   return nullptr;
 }
@@ -1051,11 +1053,34 @@ void Builder::body() {
     d.slots = &calleeArgs;
     for (ValType t : spec_.params) translate(t, s, d);
   }
-  for (const Local& a : calleeArgs) localGet(a.index);
-  call(calleeFunc_);
   std::vector<Local> calleeResults;
   for (WasmType t : lift.results) calleeResults.push_back({newLocal(t), t});
-  for (size_t i = calleeResults.size(); i-- > 0;) localSet(calleeResults[i].index);
+  auto callCallee = [&] {
+    for (const Local& a : calleeArgs) localGet(a.index);
+    call(calleeFunc_);
+    for (size_t i = calleeResults.size(); i-- > 0;) localSet(calleeResults[i].index);
+  };
+  if (spec_.exceptionBarrier) {
+    // block $ok (block $caught (try_table (catch_all $caught) call) br $ok) trap
+    size_t ok = open(Opcode::Block);
+    size_t caught = open(Opcode::Block);
+    op(Opcode::TryTable);
+    w_.u8(0x40);
+    w_.u32(1);
+    w_.u8(static_cast<uint8_t>(wasm::Catch::Kind::CatchAll));
+    w_.u32(depthOf(caught));  // catch labels count from outside the try_table
+    labels_.push_back(nextLabel_++);
+    callCallee();
+    close();
+    opIndex(Opcode::Br, depthOf(ok));
+    close();
+    i32Const(static_cast<int32_t>(AdapterTrap::UncaughtException));
+    call(trapFunc_);
+    op(Opcode::Unreachable);
+    close();
+  } else {
+    callCallee();
+  }
 
   // Lift checks of the results (callee -> caller).
   from_ = &callee_;

@@ -55,6 +55,7 @@ enum class AdapterTrap : int32_t {
   ListOutOfBounds,
   InvalidChar,
   InvalidDiscriminant,
+  UncaughtException,
 };
 const char* adapterTrapMessage(int32_t code);  // null for an unknown code
 
@@ -69,6 +70,9 @@ struct AdapterSpec {
   bool callerRealloc = false, calleeRealloc = false, postReturn = false;
   bool utf8Only = true;        // both sides' string encoding is UTF-8: strings are copied inline
   uint32_t enteringCount = 0;  // instances whose may_enter the call checks and clears
+  // The callee's core code may throw: the call runs in a try_table whose catch_all traps
+  // (AdapterTrap::UncaughtException), as an exception must not cross a component boundary.
+  bool exceptionBarrier = false;
 };
 
 // Whether the generator handles `t` (see the decisions above).

@@ -76,6 +76,12 @@ class ComponentInstance : public std::enable_shared_from_this<ComponentInstance>
   void setDestructor(const abi::ResourceType* type, std::shared_ptr<const jit::vm::Func> dtor);
   std::shared_ptr<const jit::vm::Func> destructor(const abi::ResourceType* type) const;
 
+  // Whether one of its core instances has tags, so that its core code can throw (exceptions
+  // need a tag). CanonicalABI.md: an exception that reaches a component boundary traps; fused
+  // adapters into such an instance catch at the call (adapter_builder.h).
+  bool mayThrow() const { return mayThrow_; }
+  void setMayThrow() { mayThrow_ = true; }
+
   // Keeps what the instance's functions point into alive (core instances, memories, ...).
   void retain(std::shared_ptr<const void> object) { retained_.push_back(std::move(object)); }
 
@@ -93,6 +99,7 @@ class ComponentInstance : public std::enable_shared_from_this<ComponentInstance>
   std::vector<std::unique_ptr<abi::ResourceType>> ownedResources_;
   absl::flat_hash_map<const abi::ResourceType*, std::shared_ptr<const jit::vm::Func>> dtors_;
   std::vector<std::shared_ptr<const void>> retained_;
+  bool mayThrow_ = false;
 };
 
 // The canonical options of a lift or lower at run time.

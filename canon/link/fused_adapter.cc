@@ -37,6 +37,7 @@ absl::StatusOr<AdapterCompiler::Compiled> AdapterCompiler::compile(std::vector<u
   WCR_ASSIGN_OR_RETURN(wasm::Module decoded, wasm::decodeModule(storage));
   wasm::Features features;
   features.multiMemory = true;
+  features.exceptions = true;  // the barrier of AdapterSpec::exceptionBarrier
   WCR_RETURN_IF_ERROR(wasm::validateModule(decoded, features));
   auto module = std::make_shared<const wasm::Module>(std::move(decoded));
   WCR_ASSIGN_OR_RETURN(std::shared_ptr<vm::CompiledCode> code,
@@ -217,6 +218,7 @@ absl::StatusOr<std::shared_ptr<const vm::Func>> makeFusedLoweredFunc(
   spec.callerRealloc = callerOptions.realloc != nullptr;
   spec.calleeRealloc = calleeOptions.realloc != nullptr;
   spec.postReturn = calleeOptions.postReturn != nullptr;
+  spec.exceptionBarrier = parts->instance->mayThrow();
   spec.utf8Only = callerOptions.encoding == abi::StringEncoding::Utf8 &&
                   calleeOptions.encoding == abi::StringEncoding::Utf8;
 

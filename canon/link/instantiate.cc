@@ -65,7 +65,7 @@ struct Scope {
     std::shared_ptr<vm::Instance> instance;  // null for a bag of exports
     absl::flat_hash_map<std::string, vm::Extern> exports;
   };
-  std::vector<vm::Extern> coreFuncs, coreTables, coreMemories, coreGlobals;
+  std::vector<vm::Extern> coreFuncs, coreTables, coreMemories, coreGlobals, coreTags;
   std::vector<std::shared_ptr<const CoreModuleItem>> coreModules;
   std::vector<CoreInstance> coreInstances;
   std::vector<Item> funcs, types, instances, components, values;
@@ -122,6 +122,9 @@ absl::Status Instantiator::pushCore(Scope& s, model::CoreSort sort, const vm::Ex
       break;
     case model::CoreSort::Global:
       s.coreGlobals.push_back(ext);
+      break;
+    case model::CoreSort::Tag:
+      s.coreTags.push_back(ext);
       break;
     default:
       return unsupported(absl::StrFormat("core %s", model::toString(sort)));
@@ -227,6 +230,9 @@ absl::StatusOr<bool> Instantiator::coreInstance(Scope& s, const model::CoreInsta
         case model::CoreSort::Global:
           space = &s.coreGlobals;
           break;
+        case model::CoreSort::Tag:
+          space = &s.coreTags;
+          break;
         default:
           return unsupported(absl::StrFormat("core %s exports", model::toString(e.sort)));
       }
@@ -264,6 +270,7 @@ absl::StatusOr<bool> Instantiator::coreInstance(Scope& s, const model::CoreInsta
     return false;
   }
   out.instance = created.instance;
+  if (module.module->numTags() > 0) s.instance->setMayThrow();
   for (const wasm::Export& e : module.module->exports) {
     out.exports[e.name] = created.instance->exportOf(e.kind, e.index);
   }

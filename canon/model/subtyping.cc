@@ -182,6 +182,7 @@ std::string coreExternMismatch(const CoreExternDesc& actual, const CoreExternDes
   using jit::wasm::ExternKind;
   switch (expected.kind) {
     case ExternKind::Func:
+    case ExternKind::Tag:  // tags are Func with isTag here (descOf); never reached
       if (!(actual.func == expected.func)) {
         return absl::StrCat("expected: ", watFunc(expected.func),
                             "\nfound: ", watFunc(actual.func));

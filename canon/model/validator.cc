@@ -38,6 +38,11 @@ CoreExternDesc descOf(const wasm::Module& m, wasm::ExternKind kind, uint32_t ind
     case wasm::ExternKind::Global:
       d.global = m.globalType(index);
       break;
+    case wasm::ExternKind::Tag:  // the component model's core types spell a tag this way
+      d.kind = wasm::ExternKind::Func;
+      d.isTag = true;
+      d.func = m.tagType(index);
+      break;
   }
   return d;
 }
@@ -164,7 +169,7 @@ absl::Status Validator::coreModule(const CoreModuleDef& m, Scope& s) {
       return errorAt(m.offset, "duplicate import name `%s:%s`", imp.module, imp.name);
     }
   }
-  uint32_t counts[4] = {0, 0, 0, 0};
+  uint32_t counts[5] = {0, 0, 0, 0, 0};
   for (const wasm::Import& imp : mod.imports) {
     uint32_t k = static_cast<uint32_t>(imp.kind);
     CoreExternDesc d = descOf(mod, imp.kind, counts[k]++);

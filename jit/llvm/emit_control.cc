@@ -97,6 +97,10 @@ void FunctionEmitter::emitReturnFromPhis(ControlFrame& frame) {
 
 void FunctionEmitter::endFrame() {
   ControlFrame& f = ctrl_.back();
+  if (f.kind == Kind::TryTable) {
+    if (reachable_) popHandlersFor(0);
+    --openTryTables_;
+  }
   if (reachable_) fallThrough(f);
   if (f.kind == Kind::If) {
     // No else arm: the params flow to the end unchanged (validation made them the results).
@@ -195,6 +199,7 @@ void FunctionEmitter::emitTailCall(::llvm::FunctionType* type, Value* callee, Va
   if (resultsPtr_) args.push_back(resultsPtr_);
   auto params = popN(ft.params.size());
   args.insert(args.end(), params.begin(), params.end());
+  popHandlersFor(static_cast<uint32_t>(ctrl_.size() - 1));  // the callee runs outside them
   ::llvm::CallInst* call = mc_.callWasm(b_, type, callee, args);
   call->setTailCallKind(::llvm::CallInst::TCK_MustTail);
   if (type->getReturnType()->isVoidTy()) {
@@ -279,6 +284,7 @@ bool FunctionEmitter::emitControl(const wasm::Instr& in) {
       endFrame();
       return true;
     case Opcode::Br:
+      popHandlersFor(in.index);
       branchTo(frameAt(in.index));
       markUnreachable();
       return true;
@@ -286,6 +292,15 @@ bool FunctionEmitter::emitControl(const wasm::Instr& in) {
       Value* cond = b_.CreateICmpNE(pop(), constI32(0));
       ControlFrame& target = frameAt(in.index);
       BasicBlock* cont = BasicBlock::Create(mc_.ctx, "br_if.cont", fn_);
+      if (crossesTryTable(in.index)) {  // the taken edge leaves a try_table: unlink first
+        BasicBlock* edge = BasicBlock::Create(mc_.ctx, "br_if.edge", fn_);
+        b_.CreateCondBr(cond, edge, cont);
+        b_.SetInsertPoint(edge);
+        popHandlersFor(in.index);
+        branchTo(target);
+        b_.SetInsertPoint(cont);
+        return true;
+      }
       addBranchArgs(target, b_.GetInsertBlock());
       b_.CreateCondBr(cond, target.kind == Kind::Loop ? target.loopHeader : target.endBlock, cont);
       b_.SetInsertPoint(cont);
@@ -302,6 +317,7 @@ bool FunctionEmitter::emitControl(const wasm::Instr& in) {
         if (inserted) {
           it->second = BasicBlock::Create(mc_.ctx, "br_table.edge", fn_);
           b_.SetInsertPoint(it->second);
+          popHandlersFor(depth);
           branchTo(frameAt(depth));
         }
         return it->second;
@@ -318,6 +334,7 @@ bool FunctionEmitter::emitControl(const wasm::Instr& in) {
       return true;
     }
     case Opcode::Return:
+      popHandlersFor(static_cast<uint32_t>(ctrl_.size() - 1));
       branchTo(ctrl_.front());
       markUnreachable();
       return true;

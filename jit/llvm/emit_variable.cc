@@ -9,14 +9,16 @@ using wasm::Opcode;
 
 bool FunctionEmitter::emitVariable(const wasm::Instr& in) {
   switch (in.op) {
+    // Locals set inside a try_table body stay in memory (emit_exceptions.cc).
     case Opcode::LocalGet:
-      push(b_.CreateLoad(mc_.valType(localTypes_[in.index]), locals_[in.index]));
+      push(b_.CreateLoad(mc_.valType(localTypes_[in.index]), locals_[in.index],
+                         isVolatileLocal(in.index)));
       return true;
     case Opcode::LocalSet:
-      b_.CreateStore(pop(), locals_[in.index]);
+      b_.CreateStore(pop(), locals_[in.index], isVolatileLocal(in.index));
       return true;
     case Opcode::LocalTee:
-      b_.CreateStore(stack_.back(), locals_[in.index]);
+      b_.CreateStore(stack_.back(), locals_[in.index], isVolatileLocal(in.index));
       return true;
     case Opcode::GlobalGet: {
       Value* cell = loadVmctx(mc_.offsets.global(in.index), mc_.ptr);

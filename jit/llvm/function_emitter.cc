@@ -62,6 +62,7 @@ FunctionEmitter::FunctionEmitter(ModuleContext& mc, uint32_t definedIndex)
 absl::Status FunctionEmitter::emit() {
   auto locals = wasm::decodeLocals(func_);
   if (!locals.ok()) return locals.status();
+  if (auto st = findVolatileLocals(func_, locals->codeStart); !st.ok()) return st;
 
   BasicBlock* entry = BasicBlock::Create(mc_.ctx, "entry", fn_);
   b_.SetInsertPoint(entry);
@@ -116,6 +117,7 @@ absl::Status FunctionEmitter::emit() {
         case wasm::Opcode::Block:
         case wasm::Opcode::Loop:
         case wasm::Opcode::If:
+        case wasm::Opcode::TryTable:
           ++deadDepth_;
           continue;
         case wasm::Opcode::Else:
@@ -149,7 +151,7 @@ absl::Status FunctionEmitter::emit() {
     bool handled = wasm::info(in.op).prefix == 0xFD
                        ? emitSimdMemory(in) || emitSimd(in)
                        : emitControl(in) || emitVariable(in) || emitMemory(in) || emitTable(in) ||
-                             emitNumeric(in) || emitConversion(in);
+                             emitNumeric(in) || emitConversion(in) || emitExceptions(in);
     if (!handled) {
       return absl::UnimplementedError(
           absl::StrCat("func ", mc_.wasm.numImportedFuncs + definedIndex_,
@@ -189,6 +191,8 @@ Value* FunctionEmitter::libcall(size_t offset, Type* result, std::vector<Type*> 
 // into a phi of constants, so the checks' fast paths do not change) and passed to
 // Libcalls::trapAt. `nomerge` keeps the code generator from folding trap calls of different
 // functions (after inlining) into one, which would blur the pc's inline frames.
+static_assert(static_cast<size_t>(vm::TrapCode::UncaughtException) < 16, "trapBlocks_ size");
+
 BasicBlock* FunctionEmitter::trapBlock(vm::TrapCode code) {
   auto& slot = trapBlocks_[static_cast<size_t>(code)];
   if (slot) return slot;

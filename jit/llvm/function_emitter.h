@@ -24,13 +24,14 @@ class FunctionEmitter {
 
  public:
   struct ControlFrame {
-    enum class Kind : uint8_t { Function, Block, Loop, If, Else } kind = Kind::Block;
+    enum class Kind : uint8_t { Function, Block, Loop, If, Else, TryTable } kind = Kind::Block;
     ::llvm::BasicBlock* endBlock = nullptr;
     ::llvm::BasicBlock* loopHeader = nullptr;  // Loop: where branches go
     ::llvm::BasicBlock* elseBlock = nullptr;   // If: the else arm, until `else` is seen
     std::vector<::llvm::PHINode*> endPhis;     // the block's results
     std::vector<::llvm::PHINode*> loopPhis;    // Loop: its params
     std::vector<::llvm::Value*> ifParams;      // If: params to start the else arm with
+    ::llvm::AllocaInst* handler = nullptr;     // TryTable: its vm::VMHandler record
     std::vector<wasm::ValType> params;
     std::vector<wasm::ValType> results;
     size_t height = 0;  // operand stack height below the params
@@ -49,6 +50,24 @@ class FunctionEmitter {
   bool emitConversion(const wasm::Instr& in);
   bool emitSimd(const wasm::Instr& in);
   bool emitSimdMemory(const wasm::Instr& in);
+  bool emitExceptions(const wasm::Instr& in);
+
+  // Exception helpers (emit_exceptions.cc).
+  // Locals set inside a try_table body: they must be in memory when a throw jumps to the
+  // landing (see emit_exceptions.cc). Empty when the body has no try_table.
+  absl::Status findVolatileLocals(const wasm::Function& func, size_t codeStart);
+  bool isVolatileLocal(uint32_t index) const {
+    return index < volatileLocals_.size() && volatileLocals_[index];
+  }
+  // Unlinks the handlers of the try_tables that a branch to the frame at `depth` leaves (the
+  // frames at depths 0..depth), if any: one store restoring the chain to the outermost one's
+  // predecessor.
+  void popHandlersFor(uint32_t depth);
+  bool crossesTryTable(uint32_t depth);
+  // Branches to `target` carrying `values` (a catch clause's payload).
+  void branchWithValues(ControlFrame& target, const std::vector<Value*>& values);
+  void emitTryTable(const wasm::Instr& in);
+  void emitCatchDispatch(const std::vector<wasm::Catch>& catches);
 
   // Control helpers (emit_control.cc).
   void pushFrame(ControlFrame::Kind kind, const wasm::BlockType& bt);
@@ -138,6 +157,8 @@ class FunctionEmitter {
   uint32_t instrOffset_ = vm::kUnknownWasmOffset;  // the instruction being emitted (its offset)
   ::llvm::AllocaInst* trapOffset_ = nullptr;        // the offset passed to Libcalls::trapAt
   std::array<::llvm::BasicBlock*, 16> trapBlocks_{};
+  std::vector<bool> volatileLocals_;  // findVolatileLocals
+  uint32_t openTryTables_ = 0;        // TryTable frames on ctrl_
 };
 
 }  // namespace wcr::jit::llvm

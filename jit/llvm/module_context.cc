@@ -15,7 +15,7 @@ ModuleContext::ModuleContext(const wasm::Module& wasm, ::llvm::LLVMContext& ctx,
       module(module),
       options(options),
       offsets(static_cast<uint32_t>(wasm.types.size()), wasm.numImportedFuncs, wasm.numMemories(),
-              wasm.numTables(), wasm.numGlobals(), wasm.numFuncs()) {
+              wasm.numTables(), wasm.numGlobals(), wasm.numFuncs(), wasm.numTags()) {
   voidTy = Type::getVoidTy(ctx);
   i1 = Type::getInt1Ty(ctx);
   i8 = Type::getInt8Ty(ctx);
@@ -47,6 +47,7 @@ Type* ModuleContext::valType(wasm::ValType t) const {
       return v128;
     case wasm::ValKind::FuncRef:
     case wasm::ValKind::ExternRef:
+    case wasm::ValKind::ExnRef:
       return ptr;
   }
   return i32;

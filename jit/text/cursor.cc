@@ -19,7 +19,8 @@ const absl::flat_hash_set<std::string_view>& structuralKeywords() {
       "i64", "f32", "f64", "v128", "i8", "i16", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4",
       "f64x2", "rec", "sub", "final", "struct", "array", "field", "any", "eq", "i31", "none",
       "nofunc", "noextern", "exn", "tag", "anyref", "eqref", "i31ref", "structref", "arrayref",
-      "nullref", "nullfuncref", "nullexternref", "exnref", "pagesize",
+      "nullref", "nullfuncref", "nullexternref", "exnref", "pagesize", "catch", "catch_ref",
+      "catch_all", "catch_all_ref",
       // scripts
       "binary", "quote", "definition", "instance", "register", "invoke", "get", "assert_return",
       "assert_trap", "assert_exhaustion", "assert_malformed", "assert_invalid",

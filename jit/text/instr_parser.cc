@@ -71,6 +71,7 @@ absl::Status ModuleBuilder::parsePlain(FuncState& f) {
   if (t.text == "block") return parseBlockPlain(f, Opcode::Block);
   if (t.text == "loop") return parseBlockPlain(f, Opcode::Loop);
   if (t.text == "if") return parseBlockPlain(f, Opcode::If);
+  if (t.text == "try_table") return parseBlockPlain(f, Opcode::TryTable);
   auto op = wasm::opcodeFromName(t.text);
   if (!op) return c_.unexpected(t);
   PendingInstr p;
@@ -89,6 +90,7 @@ absl::Status ModuleBuilder::parseFolded(FuncState& f) {
   if (t.text == "block") return parseBlockFolded(f, Opcode::Block);
   if (t.text == "loop") return parseBlockFolded(f, Opcode::Loop);
   if (t.text == "if") return parseBlockFolded(f, Opcode::If);
+  if (t.text == "try_table") return parseBlockFolded(f, Opcode::TryTable);
   auto op = wasm::opcodeFromName(t.text);
   if (!op) return c_.unexpected(t);
   PendingInstr p;
@@ -126,6 +128,11 @@ absl::Status ModuleBuilder::parseBlockPlain(FuncState& f, Opcode op) {
   wasm::Instr in;
   in.op = op;
   WCR_ASSIGN_OR_RETURN(in.block, resolveBlockType(use));
+  std::vector<wasm::Catch> catches;
+  if (op == Opcode::TryTable) {
+    WCR_RETURN_IF_ERROR(parseCatches(f, catches));
+    in.catches = &catches;
+  }
   f.w.instr(in);
   f.labels.push_back(label);
   WCR_RETURN_IF_ERROR(parseInstrs(f));
@@ -156,6 +163,11 @@ absl::Status ModuleBuilder::parseBlockFolded(FuncState& f, Opcode op) {
   wasm::Instr in;
   in.op = op;
   WCR_ASSIGN_OR_RETURN(in.block, resolveBlockType(use));
+  std::vector<wasm::Catch> catches;
+  if (op == Opcode::TryTable) {
+    WCR_RETURN_IF_ERROR(parseCatches(f, catches));
+    in.catches = &catches;
+  }
   f.w.instr(in);
   f.labels.push_back(label);
   if (op == Opcode::If) {
@@ -176,6 +188,30 @@ absl::Status ModuleBuilder::parseBlockFolded(FuncState& f, Opcode op) {
   f.w.opcode(Opcode::End);
   f.labels.pop_back();
   return absl::OkStatus();
+}
+
+absl::Status ModuleBuilder::parseCatches(FuncState& f, std::vector<wasm::Catch>& out) {
+  using Kind = wasm::Catch::Kind;
+  static constexpr std::pair<std::string_view, Kind> kKinds[] = {
+      {"catch", Kind::Catch},
+      {"catch_ref", Kind::CatchRef},
+      {"catch_all", Kind::CatchAll},
+      {"catch_all_ref", Kind::CatchAllRef}};
+  for (;;) {
+    const Kind* kind = nullptr;
+    for (const auto& [name, k] : kKinds) {
+      if (c_.isParenKeyword(name)) kind = &k;
+    }
+    if (!kind) return absl::OkStatus();
+    c_.setPos(c_.pos() + 2);
+    wasm::Catch c{*kind};
+    if (c.hasTag()) {
+      WCR_ASSIGN_OR_RETURN(c.tag, parseIndex(Space::Tag));
+    }
+    WCR_ASSIGN_OR_RETURN(c.label, parseLabelIndex(f));
+    WCR_RETURN_IF_ERROR(c_.expectRParen());
+    out.push_back(c);
+  }
 }
 
 // Blocks without parameters and with at most one result use the short encoding, even when
@@ -368,7 +404,12 @@ absl::Status ModuleBuilder::parseImmediates(FuncState& f, const Token& opToken, 
       return absl::OkStatus();
     case ImmKind::BlockType:
     case ImmKind::SelectT:
+    case ImmKind::TryTable:
       return c_.unexpected(opToken);
+    case ImmKind::Tag: {
+      WCR_ASSIGN_OR_RETURN(in.index, parseIndex(Space::Tag));
+      return absl::OkStatus();
+    }
     case ImmKind::Label: {
       WCR_ASSIGN_OR_RETURN(in.index, parseLabelIndex(f));
       return absl::OkStatus();

@@ -16,13 +16,14 @@ using wasm::ValType;
 namespace {
 
 const char* unknownName(int space) {
-  static const char* kNames[] = {"type",   "function",     "table",       "memory",
-                                 "global", "elem segment", "data segment"};
+  static const char* kNames[] = {"type",   "function",     "table",        "memory",
+                                 "global", "elem segment", "data segment", "tag"};
   return kNames[space];
 }
 
 const char* duplicateName(int space) {
-  static const char* kNames[] = {"type", "func", "table", "memory", "global", "elem", "data"};
+  static const char* kNames[] = {"type",   "func", "table", "memory",
+                                 "global", "elem", "data",  "tag"};
   return kNames[space];
 }
 
@@ -111,15 +112,16 @@ absl::Status ModuleBuilder::scanField() {
     else if (kind.text == "table") s = Space::Table;
     else if (kind.text == "memory") s = Space::Memory;
     else if (kind.text == "global") s = Space::Global;
+    else if (kind.text == "tag") s = Space::Tag;
     else return c_.unexpected(kind);
     id = c_.is(TokenKind::Id) ? &c_.peek() : nullptr;
     if (id) c_.next();
     is64 = c_.isKeyword("i64");
     WCR_RETURN_IF_ERROR(noteImport(kw));
     isImport = true;
-  } else if (k == "func" || k == "table" || k == "memory" || k == "global") {
+  } else if (k == "func" || k == "table" || k == "memory" || k == "global" || k == "tag") {
     s = k == "func" ? Space::Func : k == "table" ? Space::Table
-        : k == "memory" ? Space::Memory : Space::Global;
+        : k == "memory" ? Space::Memory : k == "global" ? Space::Global : Space::Tag;
     if (id) c_.next();
     while (c_.isParenKeyword("export")) WCR_RETURN_IF_ERROR(c_.skipSexpr());
     if (c_.isParenKeyword("import")) {
@@ -128,11 +130,12 @@ absl::Status ModuleBuilder::scanField() {
       WCR_RETURN_IF_ERROR(c_.skipSexpr());
     } else {
       noteDefinition(k == "func" ? "function" : k == "table" ? "table"
-                     : k == "memory" ? "memory" : "global");
+                     : k == "memory" ? "memory" : k == "global" ? "global" : "tag");
     }
     is64 = c_.isKeyword("i64");
     // Inline element / data segments occupy an index of their own.
-    while (!isImport && s != Space::Func && !c_.atRParen() && !c_.is(TokenKind::Eof)) {
+    while (!isImport && s != Space::Func && s != Space::Tag && !c_.atRParen() &&
+           !c_.is(TokenKind::Eof)) {
       if ((s == Space::Table && c_.isParenKeyword("elem")) ||
           (s == Space::Memory && c_.isParenKeyword("data"))) {
         inlineSegment = true;
@@ -183,6 +186,7 @@ absl::Status ModuleBuilder::parseField() {
   if (k == "table") return parseTable();
   if (k == "memory") return parseMemory();
   if (k == "global") return parseGlobal();
+  if (k == "tag") return parseTag();
   if (k == "export") return parseExport();
   if (k == "start") return parseStart();
   if (k == "elem") return parseElem();
@@ -225,6 +229,9 @@ absl::Status ModuleBuilder::bindId(Space s, const Token* id, uint32_t index) {
       break;
     case Space::Data:
       names = &m_.names.datas;
+      break;
+    case Space::Tag:
+      names = &m_.names.tags;
       break;
     default:
       break;
@@ -278,12 +285,14 @@ absl::StatusOr<uint32_t> ModuleBuilder::parseIndex(Space s) {
 absl::StatusOr<ValType> ModuleBuilder::parseHeapType() {
   if (c_.takeKeyword("func")) return wasm::kFuncRef;
   if (c_.takeKeyword("extern")) return wasm::kExternRef;
+  if (c_.takeKeyword("exn")) return wasm::kExnRef;
   return c_.unexpected();
 }
 
 absl::StatusOr<ValType> ModuleBuilder::parseRefType() {
   if (c_.takeKeyword("funcref")) return wasm::kFuncRef;
   if (c_.takeKeyword("externref")) return wasm::kExternRef;
+  if (c_.takeKeyword("exnref")) return wasm::kExnRef;
   if (c_.isParenKeyword("ref") && c_.isKeyword("null", 2)) {
     c_.setPos(c_.pos() + 3);
     WCR_ASSIGN_OR_RETURN(ValType t, parseHeapType());
@@ -495,6 +504,10 @@ absl::Status ModuleBuilder::parseImport() {
     imp.kind = ExternKind::Global;
     WCR_ASSIGN_OR_RETURN(imp.global, parseGlobalType());
     ++m_.numImportedGlobals;
+  } else if (kind.text == "tag") {
+    imp.kind = ExternKind::Tag;
+    WCR_ASSIGN_OR_RETURN(imp.funcType, parseTagType());
+    ++m_.numImportedTags;
   } else {
     return c_.unexpected(kind);
   }
@@ -706,6 +719,32 @@ absl::Status ModuleBuilder::parseGlobal() {
   return c_.expectRParen();
 }
 
+absl::StatusOr<uint32_t> ModuleBuilder::parseTagType() {
+  WCR_ASSIGN_OR_RETURN(TypeUse use, parseTypeUse(/*allowNames=*/false));
+  return resolveTypeUse(use);
+}
+
+// `(tag $id? (export "n")* (import "m" "n")? typeuse)`
+absl::Status ModuleBuilder::parseTag() {
+  if (c_.is(TokenKind::Id)) c_.next();
+  uint32_t index = m_.numTags();
+  WCR_RETURN_IF_ERROR(parseInlineExports(ExternKind::Tag, index));
+  WCR_ASSIGN_OR_RETURN(auto import, parseInlineImport());
+  WCR_ASSIGN_OR_RETURN(uint32_t typeIndex, parseTagType());
+  if (import) {
+    wasm::Import imp;
+    imp.module = std::move(import->first);
+    imp.name = std::move(import->second);
+    imp.kind = ExternKind::Tag;
+    imp.funcType = typeIndex;
+    m_.imports.push_back(std::move(imp));
+    ++m_.numImportedTags;
+    return c_.expectRParen();
+  }
+  m_.tags.push_back(wasm::Tag{typeIndex});
+  return c_.expectRParen();
+}
+
 absl::Status ModuleBuilder::parseExport() {
   wasm::Export e;
   WCR_ASSIGN_OR_RETURN(e.name, c_.expectName());
@@ -724,6 +763,9 @@ absl::Status ModuleBuilder::parseExport() {
   } else if (kind.text == "global") {
     e.kind = ExternKind::Global;
     s = Space::Global;
+  } else if (kind.text == "tag") {
+    e.kind = ExternKind::Tag;
+    s = Space::Tag;
   } else {
     return c_.unexpected(kind);
   }

@@ -33,7 +33,7 @@ class ModuleBuilder {
   absl::StatusOr<std::vector<uint8_t>> build(std::optional<std::string> moduleName);
 
  private:
-  enum class Space : uint8_t { Type, Func, Table, Memory, Global, Elem, Data, kCount };
+  enum class Space : uint8_t { Type, Func, Table, Memory, Global, Elem, Data, Tag, kCount };
   struct IndexSpace {
     absl::flat_hash_map<std::string, uint32_t> names;
     uint32_t count = 0;
@@ -80,6 +80,7 @@ class ModuleBuilder {
   absl::Status parseTable();
   absl::Status parseMemory();
   absl::Status parseGlobal();
+  absl::Status parseTag();
   absl::Status parseExport();
   absl::Status parseStart();
   absl::Status parseElem();
@@ -106,6 +107,8 @@ class ModuleBuilder {
   absl::StatusOr<wasm::Limits> parseLimits();
   absl::StatusOr<wasm::GlobalType> parseGlobalType();
   absl::StatusOr<wasm::TableType> parseTableType();
+  // A tag's type use: its function type index (results must be empty, which validation checks).
+  absl::StatusOr<uint32_t> parseTagType();
 
   // Byte ranges that the Module's spans point into.
   wasm::Bytes store(std::vector<uint8_t> bytes);
@@ -117,6 +120,8 @@ class ModuleBuilder {
   absl::Status parseFolded(FuncState& f);
   absl::Status parseBlockPlain(FuncState& f, wasm::Opcode op);
   absl::Status parseBlockFolded(FuncState& f, wasm::Opcode op);
+  // try_table's catch clauses, whose labels resolve outside the try_table.
+  absl::Status parseCatches(FuncState& f, std::vector<wasm::Catch>& out);
   std::optional<std::string> parseLabel();
   absl::Status checkEndLabel(const std::optional<std::string>& label);
   void noteLabel(FuncState& f, const std::optional<std::string>& label);

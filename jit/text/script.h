@@ -41,10 +41,10 @@ struct ExtensionValue {
 // A wasm value as written in a script: `(i32.const 1)`, `(v128.const i8x16 ...)`, `(ref.null func)`,
 // `(ref.extern 1)`.
 struct Value {
-  enum class Type : uint8_t { I32, I64, F32, F64, V128, FuncRef, ExternRef } type = Type::I32;
+  enum class Type : uint8_t { I32, I64, F32, F64, V128, FuncRef, ExternRef, ExnRef } type = Type::I32;
   uint64_t bits = 0;                  // I32/I64 value, F32/F64 bit pattern, extern ref payload
   std::array<uint8_t, 16> v128{};     // V128 bytes, little-endian
-  bool isNull = false;                // FuncRef / ExternRef: ref.null
+  bool isNull = false;                // FuncRef / ExternRef / ExnRef: ref.null
   std::shared_ptr<const ExtensionValue> extension;  // set: a value of the value hook's layer
 };
 
@@ -83,6 +83,7 @@ struct Command {
     AssertReturn,
     AssertTrap,           // on action, or on module (instantiation traps)
     AssertExhaustion,
+    AssertException,      // on action: a wasm exception escapes it
     AssertMalformed,
     AssertInvalid,
     AssertUnlinkable,
@@ -90,7 +91,7 @@ struct Command {
   } kind = Kind::Module;
   uint32_t line = 0;
   std::optional<ScriptModule> module;  // Module, Assert* on modules, AssertTrap on a module
-  std::optional<Action> action;        // Action, AssertReturn, AssertTrap, AssertExhaustion
+  std::optional<Action> action;  // Action, AssertReturn, AssertTrap, AssertExhaustion, AssertException
   std::vector<ResultPattern> expected; // AssertReturn
   std::string message;                 // expected failure text of assertions
   std::string registerName;            // Register

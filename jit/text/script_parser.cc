@@ -136,6 +136,9 @@ class ScriptParser {
         WCR_ASSIGN_OR_RETURN(cmd.module, parseModule());
       }
       WCR_ASSIGN_OR_RETURN(cmd.message, c_.expectString());
+    } else if (k == "assert_exception") {
+      cmd.kind = Command::Kind::AssertException;
+      WCR_ASSIGN_OR_RETURN(cmd.action, parseAction());
     } else if (k == "assert_exhaustion") {
       cmd.kind = Command::Kind::AssertExhaustion;
       WCR_ASSIGN_OR_RETURN(cmd.action, parseAction());
@@ -327,6 +330,8 @@ class ScriptParser {
     } else if (c_.takeKeyword("extern") || c_.takeKeyword("externref") ||
                c_.takeKeyword("noextern")) {
       v.type = Value::Type::ExternRef;
+    } else if (c_.takeKeyword("exn") || c_.takeKeyword("exnref") || c_.takeKeyword("noexn")) {
+      v.type = Value::Type::ExnRef;
     } else {
       return c_.unexpected();
     }

@@ -64,11 +64,14 @@ struct VMActivation {
   VMActivation* prev;
   void* jump[3];
 };
-// A thread's host->wasm state, an initial-exec thread_local (traps.h): the innermost activation
-// and the stack limit compiled code checks (0 until the thread's first entry set it up).
+// A thread's host->wasm state, an initial-exec thread_local (traps.h): the innermost activation,
+// the stack limit compiled code checks (0 until the thread's first entry set it up) and the
+// innermost try_table handler.
+struct VMHandler;
 struct VMThreadState {
   VMActivation* activation = nullptr;
   uintptr_t stackLimit = 0;
+  VMHandler* handlers = nullptr;  // try_table records, innermost first (exceptions.h)
 };
 using GuardedEntryTrampoline = uint32_t (*)(void* code, void* ctx, ValRaw* values,
                                             VMThreadState* thread);

@@ -1,4 +1,4 @@
-// Externals: what instances export and import (functions, memories, tables, globals), and the
+// Externals: what instances export and import (functions, memories, tables, globals, tags), and the
 // global storage object. Every external keeps alive what its pointers point into.
 #pragma once
 
@@ -33,12 +33,19 @@ struct Func {
   bool isHost() const { return entry == nullptr; }
 };
 
+// An exception tag. Its identity is its address: every instance that imports it sees the same
+// Tag, and two instantiations of one module define two distinct tags.
+struct Tag {
+  wasm::FuncType type;  // the payload's types (no results)
+};
+
 struct Extern {
   wasm::ExternKind kind = wasm::ExternKind::Func;
   std::shared_ptr<const Func> func;
   std::shared_ptr<Table> table;
   std::shared_ptr<Memory> memory;
   std::shared_ptr<Global> global;
+  std::shared_ptr<const Tag> tag;
 };
 
 }  // namespace wcr::jit::vm

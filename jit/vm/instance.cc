@@ -32,7 +32,7 @@ ValRaw readGlobal(const Global& global) {
 
 VMOffsets offsetsFor(const wasm::Module& m) {
   return VMOffsets(static_cast<uint32_t>(m.types.size()), m.numImportedFuncs, m.numMemories(),
-                   m.numTables(), m.numGlobals(), m.numFuncs());
+                   m.numTables(), m.numGlobals(), m.numFuncs(), m.numTags());
 }
 
 }  // namespace
@@ -51,6 +51,10 @@ Instance::~Instance() {
   }
   if (codeRetained_) releaseCodeRanges(*code_);
   std::free(vmctx_);
+}
+
+void Instance::keepException(VMException* exn) {
+  keptExceptions_.emplace_back(exn, [](VMException* e) { std::free(e); });
 }
 
 Instance* Instance::fromVMContext(void* vmctx) {
@@ -173,6 +177,14 @@ absl::Status Instance::link(absl::Span<const Extern> imports, TypeRegistry& type
         }
         globals_.push_back(ext.global);
         break;
+      case wasm::ExternKind::Tag:
+        if (!ext.tag) return absl::InvalidArgumentError("tag import without a tag");
+        if (!(ext.tag->type == m.types[imp.funcType])) {
+          fail("tag type mismatch");
+          return absl::OkStatus();
+        }
+        tags_.push_back(ext.tag);
+        break;
     }
   }
   return absl::OkStatus();
@@ -249,6 +261,13 @@ absl::Status Instance::allocate(TypeRegistry& types) {
   for (uint32_t i = 0; i < globals_.size(); ++i) {
     field<VMGlobal*>(off.global(i)) = &globals_[i]->storage;
   }
+
+  for (const wasm::Tag& t : m.tags) {
+    auto tag = std::make_shared<Tag>();
+    tag->type = m.types[t.typeIndex];
+    tags_.push_back(std::move(tag));
+  }
+  for (uint32_t i = 0; i < tags_.size(); ++i) field<const Tag*>(off.tag(i)) = tags_[i].get();
 
   for (const wasm::ElemSegment& seg : m.elems) {
     std::vector<void*> refs;
@@ -344,6 +363,7 @@ Extern Instance::exportOf(wasm::ExternKind kind, uint32_t index) {
     case wasm::ExternKind::Table: ext.table = tables_[index]; break;
     case wasm::ExternKind::Memory: ext.memory = memories_[index]; break;
     case wasm::ExternKind::Global: ext.global = globals_[index]; break;
+    case wasm::ExternKind::Tag: ext.tag = tags_[index]; break;
   }
   return ext;
 }

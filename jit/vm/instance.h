@@ -66,6 +66,10 @@ class Instance : public std::enable_shared_from_this<Instance> {
   Memory* memory(uint32_t index) const { return memories_[index].get(); }
   Table* table(uint32_t index) const { return tables_[index].get(); }
   Global* global(uint32_t index) const { return globals_[index].get(); }
+  const Tag* tag(uint32_t index) const { return tags_[index].get(); }
+  // Takes ownership of an exception an exnref now points to (exceptions.cc): it lives as long
+  // as this instance.
+  void keepException(VMException* exn);
   VMFuncRef* funcRef(uint32_t funcIndex) const;
 
   // Passive segments for the bulk memory and table libcalls; dropped ones are empty.
@@ -107,11 +111,13 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::vector<std::shared_ptr<Memory>> memories_;
   std::vector<std::shared_ptr<Table>> tables_;
   std::vector<std::shared_ptr<Global>> globals_;
+  std::vector<std::shared_ptr<const Tag>> tags_;
   std::vector<std::shared_ptr<const Func>> importedFuncs_;
   std::vector<wasm::Bytes> datas_;
   std::vector<std::vector<void*>> elems_;
   absl::flat_hash_map<std::string, uint32_t> exportIndex_;  // name -> module.exports position
   bool codeRetained_ = false;
+  std::vector<std::unique_ptr<VMException, void (*)(VMException*)>> keptExceptions_;
 };
 
 }  // namespace wcr::jit::vm

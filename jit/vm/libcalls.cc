@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "jit/vm/exceptions.h"
 #include "jit/vm/instance.h"
 #include "jit/vm/traps.h"
 
@@ -86,8 +87,9 @@ void tableInit(void* vmctx, uint32_t table, uint32_t elem, uint32_t dst, uint32_
 void elemDrop(void* vmctx, uint32_t elem) { instanceOf(vmctx).dropElem(elem); }
 
 const Libcalls kLibcalls = {
-    trapLibcall, memoryGrow, memoryFill, memoryCopy, memoryInit, dataDrop,
-    tableGrow,   tableFill,  tableCopy,  tableInit,  elemDrop,   trapAtLibcall,
+    trapLibcall, memoryGrow, memoryFill, memoryCopy,    memoryInit,       dataDrop,
+    tableGrow,   tableFill,  tableCopy,  tableInit,     elemDrop,         trapAtLibcall,
+    pushHandler, throwNew,   throwRef,   takeException, releaseException,
 };
 
 }  // namespace

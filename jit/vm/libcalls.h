@@ -6,7 +6,9 @@
 
 #include <cstdint>
 
+#include "jit/vm/code.h"
 #include "jit/vm/trap.h"
+#include "jit/vm/vm_offsets.h"
 
 namespace wcr::jit::vm {
 
@@ -32,6 +34,12 @@ struct Libcalls {
   // offset in the module binary of the instruction that trapped (kUnknownWasmOffset for checks
   // that belong to no instruction, the function prologue's), reported in the trap's backtrace.
   void (*trapAt)(void* vmctx, TrapCode code, uint32_t wasmOffset);  // never returns
+  // Exception handling (exceptions.h): handler records, throwing (never returns), catching.
+  void (*pushHandler)(void* vmctx, VMHandler* handler);
+  void (*throwNew)(void* vmctx, uint32_t tagIndex, const ValRaw* payload);
+  void (*throwRef)(void* vmctx, VMException* exn);
+  VMException* (*takeException)(void* vmctx);
+  void (*releaseException)(void* vmctx, VMException* exn, uint32_t escape);
 };
 
 // The vm's implementation (libcalls.cc), the table every VMContext points to. Its address is

@@ -19,6 +19,8 @@ const char* trapMessage(TrapCode code) {
     case TrapCode::Interrupted: return "interrupt";
     case TrapCode::OutOfFuel: return "all fuel consumed";
     case TrapCode::HostTrap: return "host function trapped";
+    case TrapCode::NullExceptionReference: return "null exception reference";
+    case TrapCode::UncaughtException: return "uncaught exception";
   }
   return "unknown trap";
 }

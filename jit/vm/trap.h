@@ -21,6 +21,8 @@ enum class TrapCode : uint32_t {
   Interrupted,              // "interrupt" (epoch deadline reached)
   OutOfFuel,                // "all fuel consumed"
   HostTrap,                 // a host function failed; its message is kept by the vm
+  NullExceptionReference,   // "null exception reference" (throw_ref of a null exnref)
+  UncaughtException,        // "uncaught exception": a wasm exception left its activation
 };
 
 const char* trapMessage(TrapCode code);

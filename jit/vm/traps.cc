@@ -20,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "jit/vm/code.h"
+#include "jit/vm/exceptions.h"
 #include "jit/vm/vm_offsets.h"
 
 namespace wcr::jit::vm {
@@ -247,6 +248,7 @@ void captureHostBacktrace(const Activation& act, void* frameAddress, RawBacktrac
 [[noreturn]] void unwindTo(Activation* act, TrapCode code) {
   tlsPending.code = code;
   tlsPending.activation = act;
+  dropHandlersOf(act);
   tlsVMThread.activation = act->prev;
 #if defined(__x86_64__)
   if (act->jump[1] != nullptr) {  // set by a guarded entry trampoline

@@ -11,6 +11,7 @@
 //   globals[numGlobals]       VMGlobal*  (defined globals point into the instance, imported ones
 //                             into the exporting instance: one indirection for both)
 //   funcRefs[numFuncs]        VMFuncRef, the value of `ref.func i` and of table elements
+//   tags[numTags]             const Tag* (extern.h): a tag's identity, shared with importers
 #pragma once
 
 #include <cstddef>
@@ -52,6 +53,33 @@ struct alignas(16) VMGlobal {
   uint8_t bytes[16] = {};
 };
 
+// A wasm exception (exception-handling proposal): what an exnref points to. The payload follows
+// the header, one 16-byte slot per value of the tag's parameters (ValRaw layout).
+struct VMException {
+  const void* tag = nullptr;  // the Tag (extern.h) it was thrown with: compared by address
+  uint32_t numValues = 0;
+  // An exnref to it exists (catch_ref, catch_all_ref): it then lives until its instance dies
+  // (exceptions.h); else the catch that takes it frees it.
+  uint32_t escaped = 0;
+};
+static_assert(sizeof(VMException) == 16);
+inline constexpr uint32_t kExceptionPayloadOffset = 16;
+
+// A try_table's handler record, in the frame of the function that runs the try_table. It is
+// linked on the thread's handler chain (code.h, VMThreadState) while the try_table's body runs;
+// `jump` is what llvm.eh.sjlj.setjmp fills: frame pointer, resume address, stack pointer.
+struct VMHandler {
+  VMHandler* prev = nullptr;
+  const void* activation = nullptr;  // the VMActivation it was pushed under
+  VMHandler** head = nullptr;        // the chain's head: popping is `*head = prev`
+  void* pad_ = nullptr;
+  void* jump[5] = {};
+};
+static_assert(sizeof(VMHandler) == 72);
+inline constexpr uint32_t kHandlerPrevOffset = 0;
+inline constexpr uint32_t kHandlerHeadOffset = 16;
+inline constexpr uint32_t kHandlerJumpOffset = 32;
+
 // Fixed header of VMContext.
 inline constexpr uint32_t kOffsetMemory0Base = 0;   // uint8_t*  base of memory 0 (or null)
 inline constexpr uint32_t kOffsetMemory0Size = 8;   // uint64_t  bytes of memory 0
@@ -66,14 +94,15 @@ inline constexpr uint32_t kHeaderSize = 64;
 class VMOffsets {
  public:
   VMOffsets(uint32_t numTypes, uint32_t numImportedFuncs, uint32_t numMemories,
-            uint32_t numTables, uint32_t numGlobals, uint32_t numFuncs) {
+            uint32_t numTables, uint32_t numGlobals, uint32_t numFuncs, uint32_t numTags) {
     typeIds_ = kHeaderSize;
     importedFuncs_ = align8(typeIds_ + 4 * numTypes);
     memories_ = importedFuncs_ + sizeof(VMImportedFunc) * numImportedFuncs;
     tables_ = memories_ + 8 * numMemories;
     globals_ = tables_ + 8 * numTables;
     funcRefs_ = globals_ + 8 * numGlobals;
-    size_ = funcRefs_ + sizeof(VMFuncRef) * numFuncs;
+    tags_ = funcRefs_ + sizeof(VMFuncRef) * numFuncs;
+    size_ = tags_ + 8 * numTags;
   }
 
   uint32_t typeId(uint32_t typeIndex) const { return typeIds_ + 4 * typeIndex; }
@@ -82,12 +111,13 @@ class VMOffsets {
   uint32_t table(uint32_t i) const { return tables_ + 8 * i; }      // holds VMTable*
   uint32_t global(uint32_t i) const { return globals_ + 8 * i; }    // holds VMGlobal*
   uint32_t funcRef(uint32_t i) const { return funcRefs_ + sizeof(VMFuncRef) * i; }
+  uint32_t tag(uint32_t i) const { return tags_ + 8 * i; }          // holds const Tag*
   uint32_t size() const { return size_; }
 
  private:
   static constexpr uint32_t align8(uint32_t v) { return (v + 7) & ~7u; }
   uint32_t typeIds_ = 0, importedFuncs_ = 0, memories_ = 0, tables_ = 0, globals_ = 0;
-  uint32_t funcRefs_ = 0, size_ = 0;
+  uint32_t funcRefs_ = 0, tags_ = 0, size_ = 0;
 };
 
 }  // namespace wcr::jit::vm

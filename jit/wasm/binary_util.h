@@ -32,6 +32,7 @@ inline absl::StatusOr<ValType> readRefType(support::ByteReader& r) {
   WCR_ASSIGN_OR_RETURN(uint8_t b, r.readByte());
   if (b == 0x70) return kFuncRef;
   if (b == 0x6F) return kExternRef;
+  if (b == 0x69) return kExnRef;
   if (b & 0x80) return r.error("integer representation too long");
   return r.errorAt(at, "malformed reference type");
 }

@@ -25,23 +25,23 @@ constexpr const char* kEndMessage = "unexpected end of section or function";
 
 enum SectionId : uint8_t {
   kCustom = 0, kType, kImport, kFunction, kTable, kMemory, kGlobal, kExport, kStart, kElem,
-  kCode, kData, kDataCount,
+  kCode, kData, kDataCount, kTag,
 };
 
 const char* sectionName(uint8_t id) {
   static const char* const kNames[] = {"custom", "type",  "import", "function", "table",
                                        "memory", "global", "export", "start",    "element",
-                                       "code",   "data",   "data count"};
-  return id <= kDataCount ? kNames[id] : "unknown";
+                                       "code",   "data",   "data count", "tag"};
+  return id <= kTag ? kNames[id] : "unknown";
 }
 
-// Position of a non-custom section in the required order (data count sits before code).
+// Position of a non-custom section in the required order (tag sits between memory and global,
+// data count between element and code).
 int sectionRank(uint8_t id) {
   switch (id) {
-    case kDataCount: return 10;
-    case kCode: return 11;
-    case kData: return 12;
-    default: return id;
+    case kTag: return 2 * kMemory + 1;
+    case kDataCount: return 2 * kElem + 1;
+    default: return 2 * id;
   }
 }
 
@@ -58,6 +58,8 @@ class ModuleDecoder {
   absl::Status functionSection(ByteReader& r);
   absl::Status tableSection(ByteReader& r);
   absl::Status memorySection(ByteReader& r);
+  absl::Status tagSection(ByteReader& r);
+  absl::StatusOr<uint32_t> tagType(ByteReader& r);
   absl::Status globalSection(ByteReader& r);
   absl::Status exportSection(ByteReader& r);
   absl::Status startSection(ByteReader& r);
@@ -94,7 +96,9 @@ absl::Status ModuleDecoder::decode(Bytes bytes) {
   while (!r.atEnd()) {
     size_t idAt = r.offset();
     uint8_t id = *r.readByte();
-    if (id > kDataCount) return r.errorAt(idAt, "malformed section id");
+    // The tag section (13) is decoded whatever the features; the validator rejects it when
+    // exception handling is off, with this same message (Module::hasTagSection).
+    if (id > kTag) return r.errorAt(idAt, "malformed section id");
     if (id != kCustom) {
       // The reference decoder reads sections in their fixed order; one out of order (or repeated)
       // is where it stops, and everything from there is left over.
@@ -148,6 +152,7 @@ absl::Status ModuleDecoder::section(uint8_t id, ByteReader& r) {
     case kCode: return codeSection(r);
     case kData: return dataSection(r);
     case kDataCount: return dataCountSection(r);
+    case kTag: return tagSection(r);
     default: return r.error("malformed section id");
   }
 }
@@ -269,6 +274,11 @@ absl::Status ModuleDecoder::importSection(ByteReader& r) {
         ++m_.numImportedGlobals;
         break;
       }
+      case 4: {
+        WCR_ASSIGN_OR_RETURN(imp.funcType, tagType(r));
+        ++m_.numImportedTags;
+        break;
+      }
       default:
         return r.errorAt(at, "malformed import kind");
     }
@@ -308,6 +318,25 @@ absl::Status ModuleDecoder::memorySection(ByteReader& r) {
   return absl::OkStatus();
 }
 
+// A tag type: the attribute byte (0, exception) and the payload's function type index.
+absl::StatusOr<uint32_t> ModuleDecoder::tagType(ByteReader& r) {
+  size_t at = r.offset();
+  WCR_ASSIGN_OR_RETURN(uint8_t attribute, r.readByte());
+  if (attribute != 0) return r.errorAt(at, "malformed tag attribute");
+  return r.readVarU32();
+}
+
+absl::Status ModuleDecoder::tagSection(ByteReader& r) {
+  m_.hasTagSection = true;
+  WCR_ASSIGN_OR_RETURN(uint32_t count, r.readLength());
+  m_.tags.reserve(std::min<size_t>(count, r.remaining()));
+  for (uint32_t i = 0; i < count; ++i) {
+    WCR_ASSIGN_OR_RETURN(uint32_t type, tagType(r));
+    m_.tags.push_back(Tag{type});
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ModuleDecoder::globalSection(ByteReader& r) {
   WCR_ASSIGN_OR_RETURN(uint32_t count, r.readLength());
   m_.globals.reserve(std::min<size_t>(count, r.remaining()));
@@ -331,7 +360,7 @@ absl::Status ModuleDecoder::exportSection(ByteReader& r) {
     e.name = std::string(name);
     size_t at = r.offset();
     WCR_ASSIGN_OR_RETURN(uint8_t kind, r.readByte());
-    if (kind > 3) return r.errorAt(at, "malformed export kind");
+    if (kind > 4) return r.errorAt(at, "malformed export kind");
     e.kind = static_cast<ExternKind>(kind);
     WCR_ASSIGN_OR_RETURN(e.index, r.readVarU32());
     m_.exports.push_back(std::move(e));

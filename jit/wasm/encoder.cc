@@ -91,11 +91,24 @@ void CodeWriter::instr(const Instr& in) {
     case ImmKind::BlockType: blockType(in.block); break;
     case ImmKind::Label:
     case ImmKind::Func:
+    case ImmKind::Tag:
     case ImmKind::Local:
     case ImmKind::Global:
     case ImmKind::Table:
     case ImmKind::Data:
     case ImmKind::Elem: u32(in.index); break;
+    case ImmKind::TryTable: {
+      blockType(in.block);
+      static const std::vector<Catch> kNoCatches;
+      const std::vector<Catch>& catches = in.catches ? *in.catches : kNoCatches;
+      u32(static_cast<uint32_t>(catches.size()));
+      for (const Catch& c : catches) {
+        u8(static_cast<uint8_t>(c.kind));
+        if (c.hasTag()) u32(c.tag);
+        u32(c.label);
+      }
+      break;
+    }
     case ImmKind::MemIndex: u32(in.index); break;
     case ImmKind::BrTable: {
       static const std::vector<uint32_t> kNone;
@@ -262,6 +275,7 @@ void writeNameSection(CodeWriter& out, const NameSection& names) {
   nameMap(7, names.globals);
   nameMap(8, names.elems);
   nameMap(9, names.datas);
+  nameMap(11, names.tags);
   section(out, 0, body);
 }
 
@@ -296,6 +310,10 @@ std::vector<uint8_t> encodeModule(const Module& m) {
         case ExternKind::Table: writeTableType(s, i.table); break;
         case ExternKind::Memory: writeLimits(s, i.memory.limits); break;
         case ExternKind::Global: writeGlobalType(s, i.global); break;
+        case ExternKind::Tag:
+          s.u8(0);  // attribute: exception
+          s.u32(i.funcType);
+          break;
       }
     }
     section(out, 2, s);
@@ -317,6 +335,15 @@ std::vector<uint8_t> encodeModule(const Module& m) {
     s.u32(static_cast<uint32_t>(m.memories.size()));
     for (const MemoryType& t : m.memories) writeLimits(s, t.limits);
     section(out, 5, s);
+  }
+  if (!m.tags.empty() || m.hasTagSection) {
+    CodeWriter s;
+    s.u32(static_cast<uint32_t>(m.tags.size()));
+    for (const Tag& t : m.tags) {
+      s.u8(0);  // attribute: exception
+      s.u32(t.typeIndex);
+    }
+    section(out, 13, s);
   }
   if (!m.globals.empty()) {
     CodeWriter s;

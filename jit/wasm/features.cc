@@ -10,10 +10,11 @@ struct Proposal {
   std::string_view name;
   bool Features::*flag;
 };
-constexpr std::array<Proposal, 3> kProposals = {{
+constexpr std::array<Proposal, 4> kProposals = {{
     {"tail-call", &Features::tailCall},
     {"extended-const", &Features::extendedConst},
     {"multi-memory", &Features::multiMemory},
+    {"exception-handling", &Features::exceptions},
 }};
 
 }  // namespace
@@ -49,6 +50,10 @@ std::optional<Features> featuresForScriptPath(std::string_view path) {
   for (size_t start = 0, slash; (slash = path.find('/', start)) != std::string_view::npos;
        start = slash + 1) {
     std::string_view folder = path.substr(start, slash - start);
+    if (folder == "wasm-3.0") {  // the 3.0 spec suite: every proposal 3.0 merged that we have
+      features |= Features::all();
+      found = true;
+    }
     for (const Proposal& p : kProposals) {
       if (p.name == folder) {
         features.*p.flag = true;

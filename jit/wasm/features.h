@@ -19,20 +19,22 @@ struct Features {
   bool tailCall = false;       // return_call, return_call_indirect
   bool extendedConst = false;  // i32/i64 add, sub and mul in constant expressions
   bool multiMemory = false;    // several memories; memory indices on every memory instruction
+  bool exceptions = false;     // tags, throw, throw_ref, try_table, exnref
 
   // Every proposal wcr implements.
-  static Features all() { return Features{true, true, true}; }
+  static Features all() { return Features{true, true, true, true}; }
   bool operator==(const Features&) const = default;
   Features& operator|=(const Features& other) {
     tailCall |= other.tailCall;
     extendedConst |= other.extendedConst;
     multiMemory |= other.multiMemory;
+    exceptions |= other.exceptions;
     return *this;
   }
 };
 
 // Enables a proposal by the name of its repository (the suite's folder name): "tail-call",
-// "extended-const", "multi-memory", or "all". False for an unknown name.
+// "extended-const", "multi-memory", "exception-handling", or "all". False for an unknown name.
 bool enableFeature(Features& features, std::string_view name);
 
 // The proposal names enableFeature accepts, for help texts: "tail-call, extended-const, ...".
@@ -40,7 +42,7 @@ std::string featureNames();
 
 // WAST scripts of a proposal live in a folder named after it (`proposals/tail-call/x.wast` in the
 // spec repositories, `misc_testsuite/multi-memory/x.wast` in Wasmtime's): the features that the
-// folders of `path` name, nullopt when none does.
+// folders of `path` name (a `wasm-3.0` folder names them all), nullopt when none does.
 std::optional<Features> featuresForScriptPath(std::string_view path);
 
 }  // namespace wcr::jit::wasm

@@ -21,10 +21,11 @@ constexpr uint8_t cF64 = static_cast<uint8_t>(ValKind::F64);
 constexpr uint8_t cV128 = static_cast<uint8_t>(ValKind::V128);
 constexpr uint8_t cFuncRef = static_cast<uint8_t>(ValKind::FuncRef);
 constexpr uint8_t cExternRef = static_cast<uint8_t>(ValKind::ExternRef);
+constexpr uint8_t cExnRef = static_cast<uint8_t>(ValKind::ExnRef);
 constexpr uint8_t kNone = 0xFF;
 
 inline uint8_t code(ValType t) { return static_cast<uint8_t>(t.kind()); }
-inline bool isRefCode(uint8_t t) { return t == cFuncRef || t == cExternRef; }
+inline bool isRefCode(uint8_t t) { return t == cFuncRef || t == cExternRef || t == cExnRef; }
 
 // Operand types of a regular operator: up to three params (bottom first) and at most one result.
 struct SigTypes {
@@ -140,11 +141,12 @@ const OpDescTable& opDescs() {
 }
 
 // Storage for single-value block types, so every frame refers to its types by pointer.
-constexpr ValType kSingle[] = {kI32, kI64, kF32, kF64, kV128, kFuncRef, kExternRef};
+constexpr ValType kSingle[] = {kI32, kI64, kF32, kF64, kV128, kFuncRef, kExternRef, kExnRef};
+constexpr ValType kExnRefOnly[] = {kExnRef};
 
 const char* typeName(uint8_t t) {
   if (t == kNone) return "nothing";
-  if (t > cExternRef) return "a value";
+  if (t > cExnRef) return "a value";
   return ValType(static_cast<ValKind>(t)).name();
 }
 
@@ -259,7 +261,10 @@ absl::Status FuncValidator::setUpLocals(const FuncType& type) {
   localTypes_.clear();
   localTypes_.reserve(numLocals_);
   for (ValType t : type.params) localTypes_.push_back(code(t));
-  for (const auto& [n, t] : locals_.runs) localTypes_.insert(localTypes_.end(), n, code(t));
+  for (const auto& [n, t] : locals_.runs) {
+    if (t == kExnRef && !ctx_.features.exceptions) return fail("malformed value type");
+    localTypes_.insert(localTypes_.end(), n, code(t));
+  }
   return absl::OkStatus();
 }
 
@@ -301,6 +306,36 @@ absl::Status FuncValidator::checkTailCallEnabled(const Instr& in) {
                               info(in.op).code, info(in.op).name));
 }
 
+absl::Status FuncValidator::checkExceptionsEnabled(const Instr& in) {
+  if (ctx_.features.exceptions) return absl::OkStatus();
+  return fail(absl::StrFormat("illegal opcode %02x (%s needs the exception-handling proposal)",
+                              info(in.op).code, info(in.op).name));
+}
+
+absl::Status FuncValidator::checkTag(uint32_t tag, const FuncType*& type) {
+  if (tag >= ctx_.tagTypes.size()) return fail(absl::StrCat("unknown tag ", tag));
+  type = &module_.types[ctx_.tagTypes[tag]];
+  return absl::OkStatus();
+}
+
+// A catch clause branches to its label with the tag's payload (catch, catch_ref) and the
+// exnref (catch_ref, catch_all_ref): the label's types must be exactly those.
+absl::Status FuncValidator::checkCatch(const Catch& c) {
+  if (c.label >= ctrl_.size()) return fail(absl::StrCat("unknown label ", c.label));
+  const Frame& target = ctrl_[ctrl_.size() - 1 - c.label];
+  std::vector<ValType> carried;
+  if (c.hasTag()) {
+    const FuncType* tag = nullptr;
+    WCR_RETURN_IF_ERROR(checkTag(c.tag, tag));
+    carried = tag->params;
+  }
+  if (c.ref()) carried.push_back(kExnRef);
+  bool same = carried.size() == target.labelArity();
+  for (size_t i = 0; same && i < carried.size(); ++i) same = carried[i] == target.labelTypes()[i];
+  if (!same) return fail("type mismatch: catch clause does not match its label's types");
+  return absl::OkStatus();
+}
+
 // A tail call returns the callee's results as the caller's own: the types must be equal.
 absl::Status FuncValidator::checkReturnTypes(const FuncType& callee) {
   if (callee.results == funcType_->results) return absl::OkStatus();
@@ -328,6 +363,7 @@ absl::Status FuncValidator::blockType(const BlockType& bt, const ValType*& param
       numParams = numResults = 0;
       return absl::OkStatus();
     case BlockType::Kind::Value:
+      if (bt.value == kExnRef && !ctx_.features.exceptions) return fail("malformed value type");
       params = nullptr;
       numParams = 0;
       results = &kSingle[code(bt.value)];
@@ -532,6 +568,9 @@ absl::Status FuncValidator::instr(const Instr& in) {
     case Opcode::Loop:
     case Opcode::If:
     case Opcode::Else:
+    case Opcode::TryTable:
+    case Opcode::Throw:
+    case Opcode::ThrowRef:
     case Opcode::Br:
     case Opcode::BrIf:
     case Opcode::BrTable:
@@ -581,6 +620,9 @@ absl::Status FuncValidator::instr(const Instr& in) {
       return variable(in);
 
     case Opcode::RefNull:
+      if (in.refType == kExnRef && !ctx_.features.exceptions) {
+        return fail("malformed reference type");
+      }
       push(code(in.refType));
       return absl::OkStatus();
     case Opcode::RefIsNull: {
@@ -621,6 +663,32 @@ absl::Status FuncValidator::control(const Instr& in) {
       pushTypes(f.params, f.numParams);
       return absl::OkStatus();
     }
+    case Opcode::TryTable: {
+      WCR_RETURN_IF_ERROR(checkExceptionsEnabled(in));
+      Frame f{in.op, false, 0, nullptr, 0, nullptr, 0};
+      WCR_RETURN_IF_ERROR(blockType(in.block, f.params, f.numParams, f.results, f.numResults));
+      for (const Catch& c : *in.catches) WCR_RETURN_IF_ERROR(checkCatch(c));
+      if (!popTypes(f.params, f.numParams)) return mismatch();
+      f.height = static_cast<uint32_t>(sp_);
+      ctrl_.push_back(f);
+      pushTypes(f.params, f.numParams);
+      return absl::OkStatus();
+    }
+    case Opcode::Throw: {
+      WCR_RETURN_IF_ERROR(checkExceptionsEnabled(in));
+      const FuncType* tag = nullptr;
+      WCR_RETURN_IF_ERROR(checkTag(in.index, tag));
+      if (!popTypes(tag->params.data(), static_cast<uint32_t>(tag->params.size()))) {
+        return mismatch();
+      }
+      setUnreachable();
+      return absl::OkStatus();
+    }
+    case Opcode::ThrowRef:
+      WCR_RETURN_IF_ERROR(checkExceptionsEnabled(in));
+      if (!popTypes(kExnRefOnly, 1)) return mismatch();
+      setUnreachable();
+      return absl::OkStatus();
     case Opcode::Else: {
       Frame& f = ctrl_.back();
       // The reference decoder only accepts `else` inside `if`: elsewhere it wants the `end`.
@@ -894,6 +962,19 @@ absl::Status FuncValidator::checkMalformed(uint32_t funcIndex, const Function& f
       case Opcode::Block:
       case Opcode::Loop:
         open.push_back(0);
+        break;
+      case Opcode::TryTable:
+        WCR_RETURN_IF_ERROR(checkExceptionsEnabled(in));
+        open.push_back(0);
+        break;
+      case Opcode::Throw:
+      case Opcode::ThrowRef:
+        WCR_RETURN_IF_ERROR(checkExceptionsEnabled(in));
+        break;
+      case Opcode::RefNull:
+        if (in.refType == kExnRef && !ctx_.features.exceptions) {
+          return fail("malformed reference type");
+        }
         break;
       case Opcode::If:
         open.push_back(1);

@@ -25,6 +25,7 @@ struct ValidationContext {
   uint32_t numDatas = 0;
   bool hasDataCount = false;
   std::vector<bool> declaredFuncRefs;  // functions that ref.func may name in bodies
+  std::vector<uint32_t> tagTypes;      // type index of every tag
   Features features;
 };
 
@@ -43,11 +44,11 @@ class FuncValidator {
  private:
   // Operand types on the stack: ValKind values, plus kUnknown for the bottom type of
   // unreachable code.
-  static constexpr uint8_t kUnknown = 7;
+  static constexpr uint8_t kUnknown = 0x10;
   static constexpr uint8_t kNoType = 0xFF;  // "nothing" in error messages
 
   struct Frame {
-    Opcode kind;  // Block, Loop, If (Else after `else`), or End for the function itself
+    Opcode kind;  // Block, Loop, If (Else after `else`), TryTable, or End for the function
     bool unreachable;
     uint32_t height;
     const ValType* params;
@@ -93,6 +94,9 @@ class FuncValidator {
   // wasm 2.0 writes the memory index of memory.size/grow/fill/copy/init as one 0x00 byte.
   absl::Status checkMemIndexEncoding(const Instr& in);
   absl::Status checkTailCallEnabled(const Instr& in);
+  absl::Status checkExceptionsEnabled(const Instr& in);
+  absl::Status checkTag(uint32_t tag, const FuncType*& type);
+  absl::Status checkCatch(const Catch& c);  // against the labels outside the try_table
   absl::Status checkReturnTypes(const FuncType& callee);  // return_call*: same results
   absl::Status checkMemArg(const MemArg& mem, uint32_t naturalLog2);
   absl::Status checkTable(uint32_t table, uint8_t& elem);

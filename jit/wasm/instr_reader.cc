@@ -18,6 +18,7 @@ constexpr FastShape fastShape(ImmKind imm) {
     case ImmKind::Local:
     case ImmKind::Global:
     case ImmKind::Label:
+    case ImmKind::Tag:
     case ImmKind::Func: return FastShape::Index;
     case ImmKind::I32: return FastShape::I32;
     case ImmKind::Mem: return FastShape::Mem;
@@ -119,6 +120,24 @@ absl::Status InstrReader::readImmediates(ImmKind imm, Instr& out) {
     case ImmKind::None:
       return absl::OkStatus();
 
+    case ImmKind::TryTable: {
+      WCR_RETURN_IF_ERROR(readImmediates(ImmKind::BlockType, out));
+      WCR_ASSIGN_OR_RETURN(uint32_t count, r_.readLength());
+      catches_.clear();
+      catches_.reserve(std::min<size_t>(count, r_.remaining()));
+      for (uint32_t i = 0; i < count; ++i) {
+        size_t at = r_.offset();
+        WCR_ASSIGN_OR_RETURN(uint8_t kind, r_.readByte());
+        if (kind > 3) return r_.errorAt(at, "malformed catch clause");
+        Catch c{static_cast<Catch::Kind>(kind)};
+        if (c.hasTag()) WCR_RETURN_IF_ERROR(readU32(r_, c.tag));
+        WCR_RETURN_IF_ERROR(readU32(r_, c.label));
+        catches_.push_back(c);
+      }
+      out.catches = &catches_;
+      return absl::OkStatus();
+    }
+
     case ImmKind::BlockType: {
       size_t at = r_.offset();
       WCR_ASSIGN_OR_RETURN(uint8_t b, r_.peekByte());
@@ -142,6 +161,7 @@ absl::Status InstrReader::readImmediates(ImmKind imm, Instr& out) {
 
     case ImmKind::Label:
     case ImmKind::Func:
+    case ImmKind::Tag:
     case ImmKind::Local:
     case ImmKind::Global:
     case ImmKind::Table:

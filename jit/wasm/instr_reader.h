@@ -28,6 +28,15 @@ struct BlockType {
   uint32_t typeIndex = 0;
 };
 
+// One handler clause of try_table.
+struct Catch {
+  enum class Kind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 } kind;
+  uint32_t tag = 0;  // Catch, CatchRef
+  uint32_t label = 0;
+  bool hasTag() const { return kind == Kind::Catch || kind == Kind::CatchRef; }
+  bool ref() const { return kind == Kind::CatchRef || kind == Kind::CatchAllRef; }
+};
+
 struct MemArg {
   uint32_t alignLog2 = 0;
   uint32_t memory = 0;
@@ -41,7 +50,7 @@ struct Instr {
   size_t offset = 0;  // absolute offset of the opcode byte
 
   BlockType block;          // BlockType
-  uint32_t index = 0;       // Label, Func, Local, Global, Table, MemIndex, Data, Elem,
+  uint32_t index = 0;       // Label, Func, Local, Global, Table, MemIndex, Data, Elem, Tag,
                             // CallIndirect (type), MemoryInit (data), TableInit (elem),
                             // MemoryCopy / TableCopy (destination)
   uint32_t index2 = 0;      // CallIndirect (table), MemoryInit (memory), TableInit (table),
@@ -58,6 +67,8 @@ struct Instr {
   // BrTable: the label targets, default last. Points into the reader's scratch vector and stays
   // valid until the next call to next().
   const std::vector<uint32_t>* brTable = nullptr;
+  // TryTable: its catch clauses, in order (the same lifetime as brTable).
+  const std::vector<Catch>* catches = nullptr;
   // MemIndex, MemoryInit, MemoryCopy: every memory index was written as the single 0x00 byte
   // that wasm 2.0 requires ("zero byte expected"); multi-memory allows any u32 LEB128.
   bool memIndexZeroBytes = true;
@@ -133,6 +144,7 @@ class InstrReader {
 
   support::ByteReader r_;
   std::vector<uint32_t> brTargets_;
+  std::vector<Catch> catches_;
 };
 
 }  // namespace wcr::jit::wasm

@@ -48,4 +48,9 @@ const GlobalType& Module::globalType(uint32_t globalIndex) const {
   return globals[globalIndex - numImportedGlobals].type;
 }
 
+uint32_t Module::tagTypeIndex(uint32_t tagIndex) const {
+  if (tagIndex < numImportedTags) return importOfKind(*this, ExternKind::Tag, tagIndex).funcType;
+  return tags[tagIndex - numImportedTags].typeIndex;
+}
+
 }  // namespace wcr::jit::wasm

@@ -33,7 +33,7 @@ struct Import {
   std::string module;
   std::string name;
   ExternKind kind = ExternKind::Func;
-  uint32_t funcType = 0;  // kind == Func: type index
+  uint32_t funcType = 0;  // kind == Func, or Tag (the tag's function type): type index
   TableType table;        // kind == Table
   MemoryType memory;      // kind == Memory
   GlobalType global;      // kind == Global
@@ -48,6 +48,12 @@ struct Export {
 struct Global {
   GlobalType type;
   ConstExpr init;
+};
+
+// An exception tag (exception-handling proposal): the function type of its payload, whose
+// results are empty.
+struct Tag {
+  uint32_t typeIndex = 0;
 };
 
 // A function defined in this module (not imported).
@@ -95,11 +101,11 @@ struct NameSection {
   // Written by the encoder (the text parser fills them from `$id`s); the decoder reads only the
   // module and function names. Locals: function index -> (local index, name).
   absl::flat_hash_map<uint32_t, std::vector<std::pair<uint32_t, std::string>>> locals, labels;
-  absl::flat_hash_map<uint32_t, std::string> types, tables, memories, globals, elems, datas;
+  absl::flat_hash_map<uint32_t, std::string> types, tables, memories, globals, elems, datas, tags;
   bool empty() const {
     return module.empty() && functions.empty() && locals.empty() && labels.empty() &&
            types.empty() && tables.empty() && memories.empty() && globals.empty() &&
-           elems.empty() && datas.empty();
+           elems.empty() && datas.empty() && tags.empty();
   }
 };
 
@@ -110,6 +116,8 @@ struct Module {
   std::vector<TableType> tables;    // defined tables
   std::vector<MemoryType> memories; // defined memories
   std::vector<Global> globals;      // defined globals
+  std::vector<Tag> tags;            // defined tags
+  bool hasTagSection = false;       // even an empty one: wasm 2.0 has no section 13
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElemSegment> elems;
@@ -123,10 +131,11 @@ struct Module {
   uint32_t numImportedTables = 0;
   uint32_t numImportedMemories = 0;
   uint32_t numImportedGlobals = 0;
+  uint32_t numImportedTags = 0;
 
   // For each ExternKind, the position in `imports` of each import of that kind, in index order.
   // Filled by the decoder so the lookups below are O(1); they scan `imports` when it is empty.
-  std::array<std::vector<uint32_t>, 4> importsByKind;
+  std::array<std::vector<uint32_t>, 5> importsByKind;
 
   // Keeps the bytes that every Bytes above points into alive.
   std::shared_ptr<const std::vector<uint8_t>> storage;
@@ -135,6 +144,7 @@ struct Module {
   uint32_t numTables() const { return numImportedTables + static_cast<uint32_t>(tables.size()); }
   uint32_t numMemories() const { return numImportedMemories + static_cast<uint32_t>(memories.size()); }
   uint32_t numGlobals() const { return numImportedGlobals + static_cast<uint32_t>(globals.size()); }
+  uint32_t numTags() const { return numImportedTags + static_cast<uint32_t>(tags.size()); }
 
   // Type lookups across the whole index space (imports included). Callers pass valid indices.
   const FuncType& funcType(uint32_t funcIndex) const;
@@ -142,6 +152,8 @@ struct Module {
   const TableType& tableType(uint32_t tableIndex) const;
   const MemoryType& memoryType(uint32_t memoryIndex) const;
   const GlobalType& globalType(uint32_t globalIndex) const;
+  uint32_t tagTypeIndex(uint32_t tagIndex) const;
+  const FuncType& tagType(uint32_t tagIndex) const { return types[tagTypeIndex(tagIndex)]; }
 };
 
 }  // namespace wcr::jit::wasm

@@ -45,6 +45,8 @@ enum class ImmKind : uint8_t {
   TableInit,     // elemidx tableidx
   Elem,          // elemidx
   TableCopy,     // tableidx tableidx
+  Tag,           // tagidx
+  TryTable,      // blocktype vec(catch)
 };
 
 // Operand typing of the regular operators: PARAMS__RESULTS, V = nothing, A = the address type of
@@ -69,7 +71,8 @@ enum class Sig : uint8_t {
 
 enum class Feature : uint8_t {
   Mvp, SignExt, SatConv, MultiValue, BulkMemory, RefTypes, Simd,
-  TailCall,  // off unless Features::tailCall (features.h)
+  TailCall,    // off unless Features::tailCall (features.h)
+  Exceptions,  // off unless Features::exceptions
 };
 
 struct OpcodeInfo {

@@ -12,6 +12,7 @@ uint8_t ValType::toByte() const {
     case ValKind::V128: return 0x7B;
     case ValKind::FuncRef: return 0x70;
     case ValKind::ExternRef: return 0x6F;
+    case ValKind::ExnRef: return 0x69;
   }
   return 0x7F;
 }
@@ -25,6 +26,7 @@ std::optional<ValType> ValType::fromByte(uint8_t b) {
     case 0x7B: return kV128;
     case 0x70: return kFuncRef;
     case 0x6F: return kExternRef;
+    case 0x69: return kExnRef;
     default: return std::nullopt;
   }
 }
@@ -38,6 +40,7 @@ const char* ValType::name() const {
     case ValKind::V128: return "v128";
     case ValKind::FuncRef: return "funcref";
     case ValKind::ExternRef: return "externref";
+    case ValKind::ExnRef: return "exnref";
   }
   return "?";
 }
@@ -65,6 +68,7 @@ const char* toString(ExternKind kind) {
     case ExternKind::Table: return "table";
     case ExternKind::Memory: return "memory";
     case ExternKind::Global: return "global";
+    case ExternKind::Tag: return "tag";
   }
   return "?";
 }

@@ -10,18 +10,20 @@
 
 namespace wcr::jit::wasm {
 
-enum class ValKind : uint8_t { I32, I64, F32, F64, V128, FuncRef, ExternRef };
+enum class ValKind : uint8_t { I32, I64, F32, F64, V128, FuncRef, ExternRef, ExnRef };
 
 class ValType {
  public:
   constexpr ValType() = default;
   constexpr ValType(ValKind k) : kind_(k) {}  // NOLINT: implicit on purpose, ValType{ValKind::I32}
   constexpr ValKind kind() const { return kind_; }
-  constexpr bool isRef() const { return kind_ == ValKind::FuncRef || kind_ == ValKind::ExternRef; }
+  constexpr bool isRef() const {
+    return kind_ == ValKind::FuncRef || kind_ == ValKind::ExternRef || kind_ == ValKind::ExnRef;
+  }
   constexpr bool isNum() const { return !isRef() && kind_ != ValKind::V128; }
   constexpr bool operator==(const ValType&) const = default;
 
-  // Binary encoding (0x7F i32 ... 0x6F externref) and back; fromByte returns nullopt when unknown.
+  // Binary encoding (0x7F i32 ... 0x6F externref, 0x69 exnref) and back; fromByte returns nullopt when unknown.
   uint8_t toByte() const;
   static std::optional<ValType> fromByte(uint8_t b);
   const char* name() const;  // "i32", "funcref", ...
@@ -37,6 +39,8 @@ inline constexpr ValType kF64{ValKind::F64};
 inline constexpr ValType kV128{ValKind::V128};
 inline constexpr ValType kFuncRef{ValKind::FuncRef};
 inline constexpr ValType kExternRef{ValKind::ExternRef};
+// exnref, `(ref null exn)`: a caught exception (exception-handling proposal).
+inline constexpr ValType kExnRef{ValKind::ExnRef};
 
 struct FuncType {
   std::vector<ValType> params;
@@ -67,8 +71,8 @@ struct GlobalType {
   bool mut = false;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
-const char* toString(ExternKind kind);  // "func", "table", "memory", "global"
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
+const char* toString(ExternKind kind);  // "func", "table", "memory", "global", "tag"
 
 // Spec limits the validator enforces.
 inline constexpr uint64_t kMaxPages32 = 65536;        // 4 GiB of 64 KiB pages

@@ -30,6 +30,8 @@ class ModuleValidator {
 
  private:
   absl::Status buildContext();
+  absl::Status checkExceptionsSyntax();
+  absl::Status checkTagType(uint32_t typeIndex);
   absl::Status checkModuleLevel();
   absl::Status checkLimits(const Limits& lim, uint64_t range, const char* rangeMessage);
   // Validates a constant expression producing `expected`. `what` names it in messages.
@@ -47,6 +49,8 @@ class ModuleValidator {
 };
 
 absl::Status ModuleValidator::run() {
+  // Binary-format errors of sections that precede the code section: reported as they are.
+  WCR_RETURN_IF_ERROR(checkExceptionsSyntax());
   absl::Status st = buildContext();
   if (st.ok()) st = checkModuleLevel();
   if (!st.ok()) return preferMalformed(st, 0);
@@ -66,6 +70,50 @@ absl::Status ModuleValidator::preferMalformed(absl::Status invalid, size_t first
     if (!st.ok()) return st;
   }
   return invalid;
+}
+
+absl::Status ModuleValidator::checkTagType(uint32_t typeIndex) {
+  if (typeIndex >= m_.types.size()) return invalidError("unknown type %u", typeIndex);
+  if (!m_.types[typeIndex].results.empty()) return invalidError("non-empty tag result type");
+  return absl::OkStatus();
+}
+
+// Without exception handling, what it adds to the binary format is malformed, with the words
+// the wasm 2.0 decoder uses (the decoder reads it whatever the features; see decoder.cc).
+absl::Status ModuleValidator::checkExceptionsSyntax() {
+  if (ctx_.features.exceptions) return absl::OkStatus();
+  if (m_.hasTagSection) return invalidError("malformed section id");
+  for (const Import& imp : m_.imports) {
+    if (imp.kind == ExternKind::Tag) return invalidError("malformed import kind");
+  }
+  for (const Export& e : m_.exports) {
+    if (e.kind == ExternKind::Tag) return invalidError("malformed export kind");
+  }
+  auto hasExnRef = [](const std::vector<ValType>& types) {
+    for (ValType t : types) {
+      if (t == kExnRef) return true;
+    }
+    return false;
+  };
+  for (const FuncType& t : m_.types) {
+    if (hasExnRef(t.params) || hasExnRef(t.results)) return invalidError("malformed value type");
+  }
+  for (const Global& g : m_.globals) {
+    if (g.type.type == kExnRef) return invalidError("malformed value type");
+  }
+  for (const TableType& t : m_.tables) {
+    if (t.elem == kExnRef) return invalidError("malformed reference type");
+  }
+  for (const Import& imp : m_.imports) {
+    if ((imp.kind == ExternKind::Global && imp.global.type == kExnRef) ||
+        (imp.kind == ExternKind::Table && imp.table.elem == kExnRef)) {
+      return invalidError("malformed reference type");
+    }
+  }
+  for (const ElemSegment& e : m_.elems) {
+    if (e.elemType == kExnRef) return invalidError("malformed reference type");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ModuleValidator::buildContext() {
@@ -99,6 +147,12 @@ absl::Status ModuleValidator::buildContext() {
       case ExternKind::Global:
         ctx_.globals.push_back(imp.global);
         break;
+      case ExternKind::Tag:
+        WCR_RETURN_IF_ERROR(withContext(checkTagType(imp.funcType),
+                                        absl::StrFormat("import %u (%s.%s)", i, imp.module,
+                                                        imp.name)));
+        ctx_.tagTypes.push_back(imp.funcType);
+        break;
     }
   }
   for (size_t i = 0; i < m_.functions.size(); ++i) {
@@ -112,6 +166,11 @@ absl::Status ModuleValidator::buildContext() {
   ctx_.numMemories += static_cast<uint32_t>(m_.memories.size());
   for (const Global& g : m_.globals) ctx_.globals.push_back(g.type);
   for (const ElemSegment& e : m_.elems) ctx_.elemTypes.push_back(e.elemType);
+  for (size_t i = 0; i < m_.tags.size(); ++i) {
+    WCR_RETURN_IF_ERROR(withContext(checkTagType(m_.tags[i].typeIndex),
+                                    absl::StrCat("tag ", m_.numImportedTags + i)));
+    ctx_.tagTypes.push_back(m_.tags[i].typeIndex);
+  }
   ctx_.numDatas = static_cast<uint32_t>(m_.datas.size());
   ctx_.hasDataCount = m_.dataCount.has_value();
 
@@ -301,6 +360,7 @@ absl::Status ModuleValidator::checkStartAndExports() {
       case ExternKind::Table: limit = static_cast<uint32_t>(ctx_.tableElems.size()); break;
       case ExternKind::Memory: limit = ctx_.numMemories; break;
       case ExternKind::Global: limit = static_cast<uint32_t>(ctx_.globals.size()); break;
+      case ExternKind::Tag: limit = static_cast<uint32_t>(ctx_.tagTypes.size()); break;
     }
     if (e.index >= limit) {
       const char* kind = e.kind == ExternKind::Func ? "function" : toString(e.kind);

@@ -44,6 +44,10 @@ std::string tableText(const jit::wasm::TableType& type) {
 std::string memoryText(const jit::wasm::MemoryType& type) {
   return absl::StrFormat("memory %s%s", type.limits.is64 ? "i64 " : "", limitsText(type.limits));
 }
+// `tag (param ...)`: a tag's type is a function type without results.
+std::string tagText(const jit::wasm::FuncType& type) {
+  return "tag" + funcTypeText(type).substr(4);
+}
 std::string globalText(const jit::wasm::GlobalType& type) {
   return type.mut ? absl::StrFormat("global (mut %s)", type.type.name())
                   : absl::StrFormat("global %s", type.type.name());
@@ -69,6 +73,8 @@ std::string entityText(const Module& m, ExternKind kind, uint32_t index) {
         if (imp.kind == ExternKind::Global && index-- == 0) return globalText(imp.global);
       }
       return globalText(m.globals[index].type);
+    case ExternKind::Tag:
+      return tagText(m.tagType(index));
   }
   return "?";
 }
@@ -104,6 +110,9 @@ void printModule(const Module& m, std::ostream& out) {
         break;
       case ExternKind::Global:
         type = globalText(imp.global);
+        break;
+      case ExternKind::Tag:
+        type = tagText(m.types[imp.funcType]);
         break;
     }
     out << "  (import " << quoted(imp.module) << " " << quoted(imp.name) << " (" << type << "))\n";

@@ -24,12 +24,13 @@ namespace wcr::runtime::wast {
 using InstanceId = uint32_t;
 
 // Why an engine operation did not complete normally. These are outcomes a script can assert
-// (assert_unlinkable, assert_trap, assert_exhaustion), not errors of the engine itself.
+// (assert_unlinkable, assert_trap, assert_exhaustion, assert_exception), not errors of the engine itself.
 enum class Failure : uint8_t {
   None,
   Unlinkable,  // an import is missing or has the wrong type
   Trap,        // a trap (during the start function, or in an invoked function)
   Exhaustion,  // call stack exhausted
+  Exception,   // a wasm exception left the invoked function (assert_exception)
 };
 
 struct InstantiateResult {

@@ -27,6 +27,7 @@ vm::ValRaw toRaw(const Value& value) {
     case Value::Type::F64: raw.f64Bits = value.bits; break;
     case Value::Type::V128: std::memcpy(raw.v128, value.v128.data(), 16); break;
     case Value::Type::FuncRef: raw.ref = nullptr; break;  // scripts only write ref.null func
+    case Value::Type::ExnRef: raw.ref = nullptr; break;   // and ref.null exn
     case Value::Type::ExternRef:
       raw.ref = value.isNull ? nullptr : reinterpret_cast<void*>(value.bits + 1);
       break;
@@ -66,6 +67,10 @@ Value fromRaw(wasm::ValType type, const vm::ValRaw& raw) {
       value.isNull = raw.ref == nullptr;
       value.bits = value.isNull ? 0 : reinterpret_cast<uintptr_t>(raw.ref) - 1;
       break;
+    case wasm::ValKind::ExnRef:
+      value.type = Value::Type::ExnRef;
+      value.isNull = raw.ref == nullptr;
+      break;
   }
   return value;
 }
@@ -79,11 +84,13 @@ bool typeMatches(wasm::ValType type, const Value& value) {
     case wasm::ValKind::V128: return value.type == Value::Type::V128;
     case wasm::ValKind::FuncRef: return value.type == Value::Type::FuncRef;
     case wasm::ValKind::ExternRef: return value.type == Value::Type::ExternRef;
+    case wasm::ValKind::ExnRef: return value.type == Value::Type::ExnRef;
   }
   return false;
 }
 
 Failure failureOf(vm::TrapCode code) {
+  if (code == vm::TrapCode::UncaughtException) return Failure::Exception;
   return code == vm::TrapCode::StackOverflow ? Failure::Exhaustion : Failure::Trap;
 }
 

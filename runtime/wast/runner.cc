@@ -62,6 +62,7 @@ class Runner {
       case Command::Kind::Action:
       case Command::Kind::AssertReturn:
       case Command::Kind::AssertExhaustion:
+      case Command::Kind::AssertException:
         return runAction(command);
       case Command::Kind::ModuleInstance:
         return runModuleInstance(command);
@@ -238,6 +239,15 @@ class Runner {
         return expectOutcome(command, *result, Failure::Trap);
       case Command::Kind::AssertExhaustion:
         return expectOutcome(command, *result, Failure::Exhaustion);
+      case Command::Kind::AssertException:
+        if (result->failure != Failure::Exception) {
+          return makeResult(command, Outcome::Failed,
+                            absl::StrCat("expected an exception, got ",
+                                         result->failure == Failure::None
+                                             ? absl::StrCat("results ", formatValues(result->values))
+                                             : describe(result->failure, result->message)));
+        }
+        return makeResult(command, Outcome::Passed);
       case Command::Kind::AssertReturn:
         if (result->failure != Failure::None) {
           return makeResult(command, Outcome::Failed,
@@ -319,6 +329,7 @@ class Runner {
       case Failure::Unlinkable: return "unlinkable";
       case Failure::Trap: return "trap";
       case Failure::Exhaustion: return "exhaustion";
+      case Failure::Exception: return "exception";
     }
     return "?";
   }
@@ -392,6 +403,7 @@ const char* directiveName(Command::Kind kind) {
     case Command::Kind::AssertReturn: return "assert_return";
     case Command::Kind::AssertTrap: return "assert_trap";
     case Command::Kind::AssertExhaustion: return "assert_exhaustion";
+    case Command::Kind::AssertException: return "assert_exception";
     case Command::Kind::AssertMalformed: return "assert_malformed";
     case Command::Kind::AssertInvalid: return "assert_invalid";
     case Command::Kind::AssertUnlinkable: return "assert_unlinkable";

@@ -60,7 +60,8 @@ bool laneMatches(const ResultPattern& pattern, uint64_t bits, unsigned width) {
 }
 
 bool isRefType(Value::Type type) {
-  return type == Value::Type::FuncRef || type == Value::Type::ExternRef;
+  return type == Value::Type::FuncRef || type == Value::Type::ExternRef ||
+         type == Value::Type::ExnRef;
 }
 
 const char* typeName(Value::Type type) {
@@ -72,6 +73,7 @@ const char* typeName(Value::Type type) {
     case Value::Type::V128: return "v128";
     case Value::Type::FuncRef: return "funcref";
     case Value::Type::ExternRef: return "externref";
+    case Value::Type::ExnRef: return "exnref";
   }
   return "?";
 }
@@ -152,6 +154,7 @@ std::string formatValue(const Value& value) {
     }
     case Value::Type::FuncRef:
     case Value::Type::ExternRef:
+    case Value::Type::ExnRef:
       return value.isNull ? absl::StrCat(typeName(value.type), ":null")
                           : absl::StrCat(typeName(value.type), ":", value.bits);
   }

@@ -113,6 +113,8 @@ std::string resultPattern(const Value& v) {
       return v.isNull ? "(ref.null func)" : "";
     case Value::Type::ExternRef:
       return v.isNull ? "(ref.null extern)" : "";
+    case Value::Type::ExnRef:
+      return v.isNull ? "(ref.null exn)" : "";
   }
   return "";
 }
@@ -124,6 +126,8 @@ std::string assertionFor(const std::string& actionText, const ActionResult& resu
       return absl::StrFormat("(assert_trap %s \"%s\")", actionText, result.message);
     case Failure::Exhaustion:
       return absl::StrFormat("(assert_exhaustion %s \"call stack exhausted\")", actionText);
+    case Failure::Exception:
+      return absl::StrFormat("(assert_exception %s)", actionText);
     case Failure::Unlinkable:
       return actionText;
     case Failure::None:

@@ -247,7 +247,7 @@ TEST_CASE("traps raised by host code name the wasm frames that called it", "[run
     auto fail = vm::makeHostFunc(
         types, wasm::FuncType{{wasm::kI32}, {wasm::kI32}},
         [](vm::ValRaw*) { return vm::Trap{vm::TrapCode::HostTrap, "boom"}; });
-    vm::Extern host{wasm::ExternKind::Func, fail, nullptr, nullptr, nullptr};
+    vm::Extern host{wasm::ExternKind::Func, fail, nullptr, nullptr, nullptr, nullptr};
     vm::CompileOptions options;
     options.optLevel = optLevel;
     auto code = wcr::jit::llvm::createLlvmCompiler()->compile(*module, options);

@@ -187,6 +187,8 @@ const jit::vm::Libcalls kLibcalls = {
     &Libs::trap,       &Libs::memoryGrow, &Libs::memoryFill, &Libs::memoryCopy,
     &Libs::memoryInit, &Libs::dataDrop,   &Libs::tableGrow,  &Libs::tableFill,
     &Libs::tableCopy,  &Libs::tableInit,  &Libs::elemDrop,   &Libs::trapAt,
+    // Exception handling needs the vm (jit/vm/exceptions.h): not in this harness.
+    nullptr, nullptr, nullptr, nullptr, nullptr,
 };
 }  // namespace
 
@@ -224,7 +226,7 @@ absl::Status TestInstance::init(const std::vector<uint8_t>& binary, int optLevel
   const auto& m = module_;
   offsetsStorage_ = std::make_unique<jit::vm::VMOffsets>(
       static_cast<uint32_t>(m.types.size()), m.numImportedFuncs, m.numMemories(), m.numTables(),
-      m.numGlobals(), m.numFuncs());
+      m.numGlobals(), m.numFuncs(), m.numTags());
   offsets_ = offsetsStorage_.get();
   const jit::vm::VMOffsets& off = *offsets_;
   dataDropped_.assign(m.datas.size(), false);

@@ -149,7 +149,7 @@ struct Fixture {
       });
 
   std::shared_ptr<Instance> instantiateMain() {
-    Extern host{wasm::ExternKind::Func, add100, nullptr, nullptr, nullptr};
+    Extern host{wasm::ExternKind::Func, add100, nullptr, nullptr, nullptr, nullptr};
     auto result = Instance::instantiate(parse(kMainModule), code, {&host, 1}, types);
     REQUIRE(result.ok());
     REQUIRE(result->failure == InstantiationResult::Failure::None);
@@ -288,7 +288,7 @@ TEST_CASE("libcalls check bounds", "[vm][instance]") {
 TEST_CASE("imports must match their declared types", "[vm][instance]") {
   Fixture fx;
   auto wrongType = makeHostFunc(fx.types, wasm::FuncType{}, [](ValRaw*) { return Trap{}; });
-  Extern host{wasm::ExternKind::Func, wrongType, nullptr, nullptr, nullptr};
+  Extern host{wasm::ExternKind::Func, wrongType, nullptr, nullptr, nullptr, nullptr};
   auto result = Instance::instantiate(parse(kMainModule), fx.code, {&host, 1}, fx.types);
   REQUIRE(result.ok());
   CHECK(result->failure == InstantiationResult::Failure::Link);

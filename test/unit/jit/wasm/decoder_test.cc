@@ -38,9 +38,21 @@ TEST_CASE("decoder: header", "[decoder]") {
 }
 
 TEST_CASE("decoder: sections: ids, order, sizes", "[decoder]") {
-  CHECK_THAT(decodeError(cat({header(), {0x0D, 0x00}})), Catch::Contains("malformed section id"));
-  // Type section twice, or out of order.
+  CHECK_THAT(decodeError(cat({header(), {0x0E, 0x00}})), Catch::Contains("malformed section id"));
+  // 13 is the tag section (exception handling): decoded, and refused by the validator unless
+  // the proposal is on (validator_test.cc). Between memory and global.
+  ByteVec tags = section(13, vec({{0x00, 0x00}}));
   ByteVec types = section(1, vec({kVoid}));
+  auto withTag = decode(cat({header(), types, tags}));
+  REQUIRE(withTag.ok());
+  CHECK(withTag->hasTagSection);
+  CHECK(withTag->numTags() == 1);
+  CHECK(withTag->tagTypeIndex(0) == 0);
+  CHECK_THAT(decodeError(cat({header(), types, section(6, vec({})), tags})),
+             Catch::Contains("unexpected content after last section"));
+  CHECK_THAT(decodeError(cat({header(), types, section(13, vec({{0x01, 0x00}}))})),
+             Catch::Contains("malformed tag attribute"));
+  // Type section twice, or out of order.
   CHECK_THAT(decodeError(cat({header(), types, types})),
              Catch::Contains("unexpected content after last section"));
   CHECK_THAT(decodeError(cat({header(), section(3, vec({})), types})),
@@ -133,7 +145,7 @@ TEST_CASE("decoder: imports, tables, memories, globals", "[decoder]") {
   CHECK(m->globalType(0).mut);
   CHECK(m->funcType(0) == FuncType{});
 
-  CHECK_THAT(decodeError(module({section(2, vec({cat({str("m"), str("x"), {0x04, 0x00}})}))})),
+  CHECK_THAT(decodeError(module({section(2, vec({cat({str("m"), str("x"), {0x05, 0x00}})}))})),
              Catch::Contains("malformed import kind"));
   CHECK_THAT(decodeError(module({section(6, vec({{0x7F, 0x02, 0x41, 0x00, 0x0B}}))})),
              Catch::Contains("malformed mutability"));
@@ -212,6 +224,6 @@ TEST_CASE("decoder: exports and start", "[decoder]") {
   REQUIRE(m->exports.size() == 1);
   CHECK(m->exports[0].name == "run");
   CHECK(m->start == 0u);
-  CHECK_THAT(decodeError(module({section(7, vec({cat({str("x"), {0x04}, u32(0)})}))})),
+  CHECK_THAT(decodeError(module({section(7, vec({cat({str("x"), {0x05}, u32(0)})}))})),
              Catch::Contains("malformed export kind"));
 }

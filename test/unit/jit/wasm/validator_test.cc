@@ -233,6 +233,11 @@ wcr::jit::wasm::Features extendedConst() {
   f.extendedConst = true;
   return f;
 }
+wcr::jit::wasm::Features exceptions() {
+  wcr::jit::wasm::Features f;
+  f.exceptions = true;
+  return f;
+}
 wcr::jit::wasm::Features multiMemory() {
   wcr::jit::wasm::Features f;
   f.multiMemory = true;
@@ -399,4 +404,30 @@ TEST_CASE("validator: memory indices without multi-memory are malformed", "[vali
              Catch::Contains("zero byte expected") && Catch::Contains("func 1"));
   CHECK_THAT(check(funcs({3}, {{0x12, 0x00, 0x0B}, }), multiMemory()),
              Catch::Contains("illegal opcode 12"));
+}
+
+TEST_CASE("validator: exception handling needs its proposal", "[validator][exceptions]") {
+  ByteVec tags = section(13, vec({{0x00, 0x03}}));  // one tag of type 3: () -> ()
+  ByteVec throwing = funcs({3}, {{0x08, 0x00, 0x0B}}, {tags});  // throw 0
+  CHECK_THAT(check(throwing), Catch::Contains("malformed section id"));
+  CHECK(check(throwing, exceptions()) == "ok");
+  // try_table (catch_all 0) end, and throw_ref of a null exnref.
+  ByteVec tryTable = funcs({3}, {{0x1F, 0x40, 0x01, 0x02, 0x00, 0x0B, 0x0B}});
+  CHECK_THAT(check(tryTable), Catch::Contains("illegal opcode 1f"));
+  CHECK(check(tryTable, exceptions()) == "ok");
+  ByteVec throwRef = funcs({3}, {{0xD0, 0x69, 0x0A, 0x0B}});
+  CHECK_THAT(check(throwRef), Catch::Contains("malformed reference type"));
+  CHECK(check(throwRef, exceptions()) == "ok");
+  // Tag types have no results; throw takes the tag's params; catch clauses match their label.
+  ByteVec badTag = section(13, vec({{0x00, 0x00}}));  // type 0: () -> (i32)
+  CHECK_THAT(check(funcs({3}, {{0x0B}}, {badTag}), exceptions()),
+             Catch::Contains("non-empty tag result type"));
+  CHECK_THAT(check(funcs({3}, {{0x08, 0x01, 0x0B}}, {tags}), exceptions()),
+             Catch::Contains("unknown tag 1"));
+  ByteVec i32Tag = section(13, vec({{0x00, 0x01}}));  // type 1: (i32) -> (i32)... results
+  CHECK_THAT(check(funcs({3}, {{0x0B}}, {i32Tag}), exceptions()),
+             Catch::Contains("non-empty tag result type"));
+  // catch_all_ref to a label without an exnref result.
+  CHECK_THAT(check(funcs({3}, {{0x1F, 0x40, 0x01, 0x03, 0x00, 0x0B, 0x0B}}), exceptions()),
+             Catch::Contains("type mismatch"));
 }
