@@ -235,6 +235,37 @@
 (assert_return (invoke "catch-a" (i32.const 0)) (i32.const 1))
 (assert_exception (invoke "catch-a" (i32.const 1)))
 
+;; exnref in tables and globals.
+(module
+  (tag $t (param i32))
+  (table $tab 2 exnref)
+  (global $g (mut exnref) (ref.null exn))
+  (func (export "store") (param i32)
+    (block $r (result i32 exnref)
+      (try_table (catch_ref $t $r) (throw $t (local.get 0)))
+      (unreachable))
+    (global.set $g)
+    (drop)
+    (table.set $tab (i32.const 1) (global.get $g)))
+  (func (export "rethrow-table") (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $t $h) (throw_ref (table.get $tab (i32.const 1))))))
+  (func (export "rethrow-global") (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $t $h) (throw_ref (global.get $g)))))
+  (func (export "null-slot") (result i32) (ref.is_null (table.get $tab (i32.const 0))))
+  (func (export "grow") (result i32) (table.grow $tab (global.get $g) (i32.const 3)))
+  (func (export "size") (result i32) (table.size $tab))
+  (func (export "get-null") (result exnref) (table.get $tab (i32.const 0)))
+)
+(assert_return (invoke "null-slot") (i32.const 1))
+(assert_return (invoke "get-null") (ref.null exn))
+(invoke "store" (i32.const 77))
+(assert_return (invoke "rethrow-table") (i32.const 77))
+(assert_return (invoke "rethrow-global") (i32.const 77))
+(assert_return (invoke "grow") (i32.const 2))
+(assert_return (invoke "size") (i32.const 5))
+
 ;; Tag imports are checked by type.
 (assert_unlinkable
   (module (tag (import "a" "t") (param i64)))
