@@ -172,13 +172,11 @@ void FunctionEmitter::emitImportCall(::llvm::FunctionType* type, Value* code, Va
   BasicBlock* host = BasicBlock::Create(mc_.ctx, "import.host", fn_);
   BasicBlock* wasm = BasicBlock::Create(mc_.ctx, "import.wasm", fn_);
   BasicBlock* join = BasicBlock::Create(mc_.ctx, "import.join", fn_);
-  // Loaded before the branch, whatever the context is (a VMContext is larger than a
-  // VMHostContext, so the load is always in bounds), so that LLVM hoists it out of loops.
-  Value* direct = markInvariant(b_.CreateLoad(
-      mc_.ptr,
-      b_.CreateConstInBoundsGEP1_64(mc_.i8, context, offsetof(vm::VMHostContext, direct))));
   b_.CreateCondBr(b_.CreateICmpEQ(code, mc_.directHostTrampoline(typeIndex)), host, wasm);
   b_.SetInsertPoint(host);
+  Value* direct = b_.CreateLoad(
+      mc_.ptr,
+      b_.CreateConstInBoundsGEP1_64(mc_.i8, context, offsetof(vm::VMHostContext, direct)));
   Value* hostResult = b_.CreateCall(type, direct, args);  // the C convention
   b_.CreateBr(join);
   b_.SetInsertPoint(wasm);
@@ -217,20 +215,20 @@ std::pair<Value*, Value*> FunctionEmitter::directCallee(uint32_t funcIndex) {
     return {mc_.definedFunctions[funcIndex - mc_.wasm.numImportedFuncs], vmctx_};
   }
   uint32_t slot = mc_.offsets.importedFunc(funcIndex);
-  return {loadVmctxInvariant(slot, mc_.ptr), loadVmctxInvariant(slot + 8, mc_.ptr)};
+  return {loadVmctx(slot, mc_.ptr), loadVmctx(slot + 8, mc_.ptr)};
 }
 
 std::pair<Value*, Value*> FunctionEmitter::indirectCallee(uint32_t typeIndex,
                                                           uint32_t tableIndex) {
   Value* index = b_.CreateZExt(pop(), mc_.i64);
-  Value* table = loadVmctxInvariant(mc_.offsets.table(tableIndex), mc_.ptr);
+  Value* table = loadVmctx(mc_.offsets.table(tableIndex), mc_.ptr);
   Value* size = b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(mc_.i8, table, 8));
   trapIf(b_.CreateICmpUGE(index, size), vm::TrapCode::UndefinedElement);
   Value* elements = b_.CreateLoad(mc_.ptr, table);
   Value* ref = b_.CreateLoad(mc_.ptr, b_.CreateInBoundsGEP(mc_.ptr, elements, index));
   trapIf(b_.CreateIsNull(ref), vm::TrapCode::UninitializedElement);
   Value* actual = b_.CreateLoad(mc_.i32, b_.CreateConstInBoundsGEP1_64(mc_.i8, ref, 16));
-  Value* expected = loadVmctxInvariant(mc_.offsets.typeId(typeIndex), mc_.i32);
+  Value* expected = loadVmctx(mc_.offsets.typeId(typeIndex), mc_.i32);
   trapIf(b_.CreateICmpNE(actual, expected), vm::TrapCode::IndirectCallTypeMismatch);
   Value* code = b_.CreateLoad(mc_.ptr, ref);
   Value* context = b_.CreateLoad(mc_.ptr, b_.CreateConstInBoundsGEP1_64(mc_.i8, ref, 8));

@@ -107,7 +107,7 @@ void FunctionEmitter::emitCatchDispatch(const std::vector<wasm::Catch>& catches)
     BasicBlock* next = nullptr;
     std::vector<Value*> values;
     if (c.hasTag()) {
-      Value* expected = loadVmctxInvariant(mc_.offsets.tag(c.tag), mc_.ptr);
+      Value* expected = loadVmctx(mc_.offsets.tag(c.tag), mc_.ptr);
       Value* actual = b_.CreateLoad(mc_.ptr, exn);  // VMException::tag
       BasicBlock* match = BasicBlock::Create(mc_.ctx, "catch", fn_);
       next = BasicBlock::Create(mc_.ctx, "catch.next", fn_);

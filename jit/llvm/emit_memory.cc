@@ -41,7 +41,7 @@ Value* FunctionEmitter::memoryBase(uint32_t memory) {
     ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
     ::llvm::BasicBlock& entry = fn_->getEntryBlock();
     b_.SetInsertPoint(&entry, entry.getFirstInsertionPt());
-    Value* vmMemory = loadVmctxInvariant(mc_.offsets.memory(memory), mc_.ptr);
+    Value* vmMemory = loadVmctx(mc_.offsets.memory(memory), mc_.ptr);
     static_assert(offsetof(vm::VMMemory, base) == 0);
     base = b_.CreateLoad(mc_.ptr, vmMemory);
   }
@@ -157,7 +157,7 @@ bool FunctionEmitter::emitMemory(const wasm::Instr& in) {
           in.index == 0
               ? loadVmctx(vm::kOffsetMemory0Size, mc_.i64)
               : b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(
-                                           mc_.i8, loadVmctxInvariant(mc_.offsets.memory(in.index), mc_.ptr),
+                                           mc_.i8, loadVmctx(mc_.offsets.memory(in.index), mc_.ptr),
                                            offsetof(vm::VMMemory, size)));
       push(b_.CreateTrunc(b_.CreateLShr(size, 16), mc_.i32));
       return true;

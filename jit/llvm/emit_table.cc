@@ -13,7 +13,7 @@ using wasm::Opcode;
 
 bool FunctionEmitter::emitTable(const wasm::Instr& in) {
   auto tableSlot = [&](Value* index32, Value*& table) {
-    table = loadVmctxInvariant(mc_.offsets.table(in.index), mc_.ptr);
+    table = loadVmctx(mc_.offsets.table(in.index), mc_.ptr);
     Value* index = b_.CreateZExt(index32, mc_.i64);
     Value* size = b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(mc_.i8, table, 8));
     trapIf(b_.CreateICmpUGE(index, size), vm::TrapCode::TableOutOfBounds);
@@ -35,7 +35,7 @@ bool FunctionEmitter::emitTable(const wasm::Instr& in) {
       return true;
     }
     case Opcode::TableSize: {
-      Value* table = loadVmctxInvariant(mc_.offsets.table(in.index), mc_.ptr);
+      Value* table = loadVmctx(mc_.offsets.table(in.index), mc_.ptr);
       Value* size = b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(mc_.i8, table, 8));
       push(b_.CreateTrunc(size, mc_.i32));
       return true;

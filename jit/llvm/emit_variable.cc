@@ -21,13 +21,13 @@ bool FunctionEmitter::emitVariable(const wasm::Instr& in) {
       b_.CreateStore(stack_.back(), locals_[in.index], isVolatileLocal(in.index));
       return true;
     case Opcode::GlobalGet: {
-      Value* cell = loadVmctxInvariant(mc_.offsets.global(in.index), mc_.ptr);
+      Value* cell = loadVmctx(mc_.offsets.global(in.index), mc_.ptr);
       push(b_.CreateAlignedLoad(mc_.valType(mc_.wasm.globalType(in.index).type), cell,
                                 ::llvm::Align(8)));
       return true;
     }
     case Opcode::GlobalSet: {
-      Value* cell = loadVmctxInvariant(mc_.offsets.global(in.index), mc_.ptr);
+      Value* cell = loadVmctx(mc_.offsets.global(in.index), mc_.ptr);
       b_.CreateAlignedStore(pop(), cell, ::llvm::Align(8));
       return true;
     }

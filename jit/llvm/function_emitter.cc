@@ -88,9 +88,7 @@ absl::Status FunctionEmitter::emit() {
                                            : ::llvm::Constant::getNullValue(t),
                    slot);
   }
-  if (mc_.wasm.numMemories() > 0) {
-    memBase_ = loadVmctxInvariant(vm::kOffsetMemory0Base, mc_.ptr);
-  }
+  if (mc_.wasm.numMemories() > 0) memBase_ = loadVmctx(vm::kOffsetMemory0Base, mc_.ptr);
 
   // Stack overflow: the frame address against VMContext::stackLimit (works on fiber stacks too).
   Value* frame = b_.CreateIntrinsic(::llvm::Intrinsic::frameaddress, {mc_.ptr}, {b_.getInt32(0)});
@@ -178,23 +176,12 @@ Value* FunctionEmitter::loadVmctx(uint32_t offset, Type* type) {
   return b_.CreateLoad(type, vmctxAddr(offset));
 }
 
-Value* FunctionEmitter::markInvariant(Value* load) {
-  ::llvm::cast<::llvm::LoadInst>(load)->setMetadata(::llvm::LLVMContext::MD_invariant_load,
-                                                    ::llvm::MDNode::get(mc_.ctx, {}));
-  return load;
-}
-
-Value* FunctionEmitter::loadVmctxInvariant(uint32_t offset, Type* type) {
-  return markInvariant(loadVmctx(offset, type));
-}
-
 Value* FunctionEmitter::libcall(size_t offset, Type* result, std::vector<Type*> params,
                                 std::vector<Value*> args) {
   params.insert(params.begin(), mc_.ptr);
   args.insert(args.begin(), vmctx_);
-  Value* table = loadVmctxInvariant(vm::kOffsetLibcalls, mc_.ptr);
-  Value* fnPtr =
-      markInvariant(b_.CreateLoad(mc_.ptr, b_.CreateConstInBoundsGEP1_64(mc_.i8, table, offset)));
+  Value* table = loadVmctx(vm::kOffsetLibcalls, mc_.ptr);
+  Value* fnPtr = b_.CreateLoad(mc_.ptr, b_.CreateConstInBoundsGEP1_64(mc_.i8, table, offset));
   auto* type = ::llvm::FunctionType::get(result, params, false);
   return b_.CreateCall(type, fnPtr, args);
 }

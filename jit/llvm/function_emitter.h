@@ -109,11 +109,6 @@ class FunctionEmitter {
   // VMContext access.
   Value* vmctxAddr(uint32_t offset);
   Value* loadVmctx(uint32_t offset, Type* type);
-  // A VMContext field that never changes once the instance is set up (import slots, type ids,
-  // the pointers to memories, tables, globals and tags, the libcall table): marked
-  // !invariant.load, so LLVM may hoist it out of loops and across calls.
-  Value* loadVmctxInvariant(uint32_t offset, Type* type);
-  Value* markInvariant(Value* load);
   Value* libcall(size_t offset, Type* result, std::vector<Type*> params,
                  std::vector<Value*> args);  // prepends vmctx
   // Traps: a shared block per trap code that calls Libcalls::trap.
