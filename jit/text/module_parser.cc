@@ -479,6 +479,21 @@ ModuleBuilder::parseInlineImport() {
   return std::make_pair(std::move(module), std::move(name));
 }
 
+absl::Status ModuleBuilder::finishInlineImport(std::pair<std::string, std::string> names,
+                                               wasm::Import imp) {
+  imp.module = std::move(names.first);
+  imp.name = std::move(names.second);
+  switch (imp.kind) {
+    case ExternKind::Func: ++m_.numImportedFuncs; break;
+    case ExternKind::Table: ++m_.numImportedTables; break;
+    case ExternKind::Memory: ++m_.numImportedMemories; break;
+    case ExternKind::Global: ++m_.numImportedGlobals; break;
+    case ExternKind::Tag: ++m_.numImportedTags; break;
+  }
+  m_.imports.push_back(std::move(imp));
+  return c_.expectRParen();
+}
+
 absl::Status ModuleBuilder::parseImport() {
   wasm::Import imp;
   WCR_ASSIGN_OR_RETURN(imp.module, c_.expectName());
@@ -526,13 +541,9 @@ absl::Status ModuleBuilder::parseFunc() {
   if (id) m_.names.functions[index] = idKey(*id).substr(1);
   if (import) {
     wasm::Import imp;
-    imp.module = std::move(import->first);
-    imp.name = std::move(import->second);
     imp.kind = ExternKind::Func;
     imp.funcType = typeIndex;
-    m_.imports.push_back(std::move(imp));
-    ++m_.numImportedFuncs;
-    return c_.expectRParen();
+    return finishInlineImport(std::move(*import), std::move(imp));
   }
 
   FuncState f;
@@ -599,13 +610,9 @@ absl::Status ModuleBuilder::parseTable() {
   WCR_ASSIGN_OR_RETURN(auto import, parseInlineImport());
   if (import) {
     wasm::Import imp;
-    imp.module = std::move(import->first);
-    imp.name = std::move(import->second);
     imp.kind = ExternKind::Table;
     WCR_ASSIGN_OR_RETURN(imp.table, parseTableType());
-    m_.imports.push_back(std::move(imp));
-    ++m_.numImportedTables;
-    return c_.expectRParen();
+    return finishInlineImport(std::move(*import), std::move(imp));
   }
   if (c_.is(TokenKind::Number) || c_.isKeyword("i32") || c_.isKeyword("i64")) {
     WCR_ASSIGN_OR_RETURN(wasm::TableType t, parseTableType());
@@ -655,13 +662,9 @@ absl::Status ModuleBuilder::parseMemory() {
   WCR_ASSIGN_OR_RETURN(auto import, parseInlineImport());
   if (import) {
     wasm::Import imp;
-    imp.module = std::move(import->first);
-    imp.name = std::move(import->second);
     imp.kind = ExternKind::Memory;
     WCR_ASSIGN_OR_RETURN(imp.memory.limits, parseLimits());
-    m_.imports.push_back(std::move(imp));
-    ++m_.numImportedMemories;
-    return c_.expectRParen();
+    return finishInlineImport(std::move(*import), std::move(imp));
   }
   bool is64 = false;
   if ((c_.isKeyword("i64") || c_.isKeyword("i32")) && c_.is(TokenKind::LParen, 1) &&
@@ -704,13 +707,9 @@ absl::Status ModuleBuilder::parseGlobal() {
   WCR_ASSIGN_OR_RETURN(wasm::GlobalType type, parseGlobalType());
   if (import) {
     wasm::Import imp;
-    imp.module = std::move(import->first);
-    imp.name = std::move(import->second);
     imp.kind = ExternKind::Global;
     imp.global = type;
-    m_.imports.push_back(std::move(imp));
-    ++m_.numImportedGlobals;
-    return c_.expectRParen();
+    return finishInlineImport(std::move(*import), std::move(imp));
   }
   wasm::Global g;
   g.type = type;
@@ -733,13 +732,9 @@ absl::Status ModuleBuilder::parseTag() {
   WCR_ASSIGN_OR_RETURN(uint32_t typeIndex, parseTagType());
   if (import) {
     wasm::Import imp;
-    imp.module = std::move(import->first);
-    imp.name = std::move(import->second);
     imp.kind = ExternKind::Tag;
     imp.funcType = typeIndex;
-    m_.imports.push_back(std::move(imp));
-    ++m_.numImportedTags;
-    return c_.expectRParen();
+    return finishInlineImport(std::move(*import), std::move(imp));
   }
   m_.tags.push_back(wasm::Tag{typeIndex});
   return c_.expectRParen();

@@ -81,6 +81,8 @@ class ModuleBuilder {
   absl::Status parseMemory();
   absl::Status parseGlobal();
   absl::Status parseTag();
+  // The rest of a field with an inline `(import "m" "n")`: `imp` has its kind and type.
+  absl::Status finishInlineImport(std::pair<std::string, std::string> names, wasm::Import imp);
   absl::Status parseExport();
   absl::Status parseStart();
   absl::Status parseElem();

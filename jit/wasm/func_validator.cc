@@ -653,21 +653,15 @@ absl::Status FuncValidator::control(const Instr& in) {
   switch (in.op) {
     case Opcode::Block:
     case Opcode::Loop:
-    case Opcode::If: {
-      Frame f{in.op, false, 0, nullptr, 0, nullptr, 0};
-      WCR_RETURN_IF_ERROR(blockType(in.block, f.params, f.numParams, f.results, f.numResults));
-      if (in.op == Opcode::If && !pop(cI32)) return mismatch();
-      if (!popTypes(f.params, f.numParams)) return mismatch();
-      f.height = static_cast<uint32_t>(sp_);
-      ctrl_.push_back(f);
-      pushTypes(f.params, f.numParams);
-      return absl::OkStatus();
-    }
+    case Opcode::If:
     case Opcode::TryTable: {
-      WCR_RETURN_IF_ERROR(checkExceptionsEnabled(in));
+      if (in.op == Opcode::TryTable) WCR_RETURN_IF_ERROR(checkExceptionsEnabled(in));
       Frame f{in.op, false, 0, nullptr, 0, nullptr, 0};
       WCR_RETURN_IF_ERROR(blockType(in.block, f.params, f.numParams, f.results, f.numResults));
-      for (const Catch& c : *in.catches) WCR_RETURN_IF_ERROR(checkCatch(c));
+      if (in.op == Opcode::TryTable) {
+        for (const Catch& c : *in.catches) WCR_RETURN_IF_ERROR(checkCatch(c));
+      }
+      if (in.op == Opcode::If && !pop(cI32)) return mismatch();
       if (!popTypes(f.params, f.numParams)) return mismatch();
       f.height = static_cast<uint32_t>(sp_);
       ctrl_.push_back(f);

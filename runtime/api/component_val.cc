@@ -515,9 +515,9 @@ class ToAbi {
                                     const std::string& where) {
     const ComponentVal* payload = v.payload();
     if (payloadType.has_value() != (payload != nullptr)) {
-      return fail(where, absl::StrFormat(payloadType ? "a payload is required (the type is %s)"
-                                                     : "this case has no payload (the type is %s)",
-                                         types_.toString(t)));
+      return fail(where, absl::StrCat(payloadType ? "a payload is required"
+                                                  : "this case has no payload",
+                                      " (the type is ", types_.toString(t), ")"));
     }
     if (!payload) return Value::variant(index);
     WCR_ASSIGN_OR_RETURN(Value p, convert(*payload, *payloadType, where));
