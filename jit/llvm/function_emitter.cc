@@ -176,6 +176,12 @@ Value* FunctionEmitter::loadVmctx(uint32_t offset, Type* type) {
   return b_.CreateLoad(type, vmctxAddr(offset));
 }
 
+Value* FunctionEmitter::invariantLoad(Value* addr) {
+  auto* load = b_.CreateLoad(mc_.ptr, addr);
+  load->setMetadata(::llvm::LLVMContext::MD_invariant_load, ::llvm::MDNode::get(mc_.ctx, {}));
+  return load;
+}
+
 Value* FunctionEmitter::libcall(size_t offset, Type* result, std::vector<Type*> params,
                                 std::vector<Value*> args) {
   params.insert(params.begin(), mc_.ptr);

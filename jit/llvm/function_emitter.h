@@ -109,6 +109,10 @@ class FunctionEmitter {
   // VMContext access.
   Value* vmctxAddr(uint32_t offset);
   Value* loadVmctx(uint32_t offset, Type* type);
+  // A pointer-sized load marked !invariant.load (what it reads never changes after
+  // instantiation). Used for import slots only: hoisting global cells and libcall pointers too
+  // made textscan 10% slower (register pressure), see emit_control.cc.
+  Value* invariantLoad(Value* addr);
   Value* libcall(size_t offset, Type* result, std::vector<Type*> params,
                  std::vector<Value*> args);  // prepends vmctx
   // Traps: a shared block per trap code that calls Libcalls::trap.
