@@ -103,6 +103,11 @@ absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> compileBatch(
     fn->setDoesNotThrow();
     // Keep LLVM from turning loops into libc calls, whose faults would not map to wasm traps.
     fn->addFnAttr("no-builtins");
+    // A frame larger than a page is touched page by page from the top as it is allocated, so a
+    // huge frame (many try_table records or result slots) faults in the stack's guard area, a
+    // "call stack exhausted" trap, instead of writing past the guard into another mapping. The
+    // prologue check compares the frame's top only. Frames under 4 KiB get no probe code.
+    fn->addFnAttr("probe-stack", "inline-asm");
     // Recursion must exhaust the stack (the prologue check), not become a loop; return_call's
     // `musttail` calls are exempt.
     fn->addFnAttr("disable-tail-calls", "true");

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`wcr run --invoke`: results printed as values; traps (stack exhaustion, out-of-bounds memory,
 interrupts from --timeout, running out of --fuel) ending the guest with exit 134, the spec message
-and a wasm backtrace; bad arguments refused with exit 1, bad flags with exit 2.
+and a wasm backtrace; bad arguments refused with exit 1, bad flags with exit 2; a frame larger
+than the stack's guard gap traps too.
 Each case is its own process; together they show a trapping guest never takes the host down.
 
 The backtraces' offsets are checked exactly on a module assembled here byte by byte, so the
@@ -180,6 +181,24 @@ def check_layout(wcr, work_dir):
     return checked - failures, failures
 
 
+def check_huge_frame(wcr, work_dir):
+    """A recursive function whose frame (3.8 MB of call-result slots) is larger than the stack's
+    guard gap: the recursion must end in the stack-exhaustion trap, not in a fault past the guard
+    (which crashed the host before functions probed their frames)."""
+    calls = " ".join(["(drop (drop (drop (call $three))))"] * 80000)
+    path = os.path.join(work_dir, "huge_frame.wat")
+    with open(path, "w") as f:
+        f.write("(module (func $three (result i32 i32 i32) (i32.const 1) (i32.const 2) (i32.const 3))"
+                f" (func $f (export \"big\") (param i32) {calls}"
+                " (call $f (i32.add (local.get 0) (i32.const 1)))))")
+    r = subprocess.run([wcr, "run", "--no-cache", "-O", "0", "--invoke", "big", path, "0"],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode == TRAP and "wasm trap: call stack exhausted" in r.stderr:
+        return 1, 0
+    print(f"FAIL huge frame: exit {r.returncode}, stderr {r.stderr[:500]!r}")
+    return 0, 1
+
+
 def main():
     wcr, guests = sys.argv[1], sys.argv[2]
     passed = failed = 0
@@ -198,8 +217,9 @@ def main():
                   f"stderr {r.stderr[:2000]!r}")
     with tempfile.TemporaryDirectory() as work_dir:
         layout_passed, layout_failed = check_layout(wcr, work_dir)
-    passed += layout_passed
-    failed += layout_failed
+        frame_passed, frame_failed = check_huge_frame(wcr, work_dir)
+    passed += layout_passed + frame_passed
+    failed += layout_failed + frame_failed
     print(f"run-command: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
