@@ -138,13 +138,7 @@ void FunctionEmitter::emitCall(::llvm::FunctionType* type, Value* callee, Value*
   Value* slots = nullptr;
   if (ModuleContext::returnsThroughPointer(ft.results)) {
     // The callee's result slots: a static alloca (in the entry block) per call site.
-    ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
-    BasicBlock& entry = fn_->getEntryBlock();
-    b_.SetInsertPoint(&entry, entry.getFirstInsertionPt());
-    auto* alloca =
-        b_.CreateAlloca(::llvm::ArrayType::get(mc_.i8, ft.results.size() * kResultSlotBytes));
-    alloca->setAlignment(::llvm::Align(16));
-    slots = alloca;
+    slots = entryAlloca(ft.results.size() * kResultSlotBytes);
     args.push_back(slots);
   }
   auto params = popN(ft.params.size());

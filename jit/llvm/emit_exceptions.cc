@@ -136,15 +136,7 @@ void FunctionEmitter::emitCatchDispatch(const std::vector<wasm::Catch>& catches)
 }
 
 void FunctionEmitter::emitTryTable(const wasm::Instr& in) {
-  ::llvm::AllocaInst* record;
-  {
-    ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
-    BasicBlock& entry = fn_->getEntryBlock();
-    b_.SetInsertPoint(&entry, entry.getFirstInsertionPt());
-    record = b_.CreateAlloca(::llvm::ArrayType::get(mc_.i8, sizeof(vm::VMHandler)), nullptr,
-                             "try.handler");
-    record->setAlignment(::llvm::Align(16));
-  }
+  ::llvm::AllocaInst* record = entryAlloca(sizeof(vm::VMHandler), "try.handler");
   libcall(offsetof(vm::Libcalls, pushHandler), mc_.voidTy, {mc_.ptr}, {record});
   Value* jump = b_.CreateConstInBoundsGEP1_64(mc_.i8, record, vm::kHandlerJumpOffset);
   b_.CreateStore(b_.CreateIntrinsic(::llvm::Intrinsic::frameaddress, {mc_.ptr}, {constI32(0)}),
@@ -176,15 +168,7 @@ bool FunctionEmitter::emitExceptions(const wasm::Instr& in) {
       std::vector<Value*> payload = popN(type.params.size());
       Value* slots = ::llvm::ConstantPointerNull::get(mc_.ptr);
       if (!payload.empty()) {
-        ::llvm::AllocaInst* alloca;
-        {
-          ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
-          BasicBlock& entry = fn_->getEntryBlock();
-          b_.SetInsertPoint(&entry, entry.getFirstInsertionPt());
-          alloca = b_.CreateAlloca(
-              ::llvm::ArrayType::get(mc_.i8, payload.size() * sizeof(vm::ValRaw)));
-          alloca->setAlignment(::llvm::Align(16));
-        }
+        ::llvm::AllocaInst* alloca = entryAlloca(payload.size() * sizeof(vm::ValRaw));
         for (size_t i = 0; i < payload.size(); ++i) {
           b_.CreateAlignedStore(
               payload[i],

@@ -162,6 +162,15 @@ absl::Status FunctionEmitter::emit() {
   return absl::OkStatus();
 }
 
+::llvm::AllocaInst* FunctionEmitter::entryAlloca(uint64_t bytes, const char* name) {
+  ::llvm::IRBuilderBase::InsertPointGuard guard(b_);
+  BasicBlock& entry = fn_->getEntryBlock();
+  b_.SetInsertPoint(&entry, entry.getFirstInsertionPt());
+  auto* alloca = b_.CreateAlloca(::llvm::ArrayType::get(mc_.i8, bytes), nullptr, name);
+  alloca->setAlignment(::llvm::Align(16));
+  return alloca;
+}
+
 std::vector<Value*> FunctionEmitter::popN(size_t n) {
   std::vector<Value*> out(stack_.end() - n, stack_.end());
   stack_.resize(stack_.size() - n);

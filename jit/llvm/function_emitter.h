@@ -95,6 +95,8 @@ class FunctionEmitter {
   // context. Pops the element index.
   std::pair<Value*, Value*> indirectCallee(uint32_t typeIndex, uint32_t tableIndex);
   ::llvm::PHINode* makePhi(::llvm::BasicBlock* block, wasm::ValType t);
+  // A 16-byte aligned static alloca of `bytes` in the entry block (a fixed slot of the frame).
+  ::llvm::AllocaInst* entryAlloca(uint64_t bytes, const char* name = "");
   ControlFrame& frameAt(uint32_t depth) { return ctrl_[ctrl_.size() - 1 - depth]; }
 
   // Operand stack.
