@@ -289,7 +289,7 @@ bool FunctionEmitter::emitControl(const wasm::Instr& in) {
       Value* cond = b_.CreateICmpNE(pop(), constI32(0));
       ControlFrame& target = frameAt(in.index);
       BasicBlock* cont = BasicBlock::Create(mc_.ctx, "br_if.cont", fn_);
-      if (crossesTryTable(in.index)) {  // the taken edge leaves a try_table: unlink first
+      if (outermostHandler(in.index)) {  // the taken edge leaves a try_table: unlink first
         BasicBlock* edge = BasicBlock::Create(mc_.ctx, "br_if.edge", fn_);
         b_.CreateCondBr(cond, edge, cont);
         b_.SetInsertPoint(edge);

@@ -73,20 +73,16 @@ absl::Status FunctionEmitter::findVolatileLocals(const wasm::Function& func, siz
   return absl::OkStatus();
 }
 
-bool FunctionEmitter::crossesTryTable(uint32_t depth) {
-  if (openTryTables_ == 0) return false;
-  for (uint32_t d = 0; d <= depth && d < ctrl_.size(); ++d) {
-    if (frameAt(d).kind == Kind::TryTable) return true;
+::llvm::AllocaInst* FunctionEmitter::outermostHandler(uint32_t depth) {
+  ::llvm::AllocaInst* outermost = nullptr;
+  for (uint32_t d = 0; openTryTables_ > 0 && d <= depth && d < ctrl_.size(); ++d) {
+    if (frameAt(d).kind == Kind::TryTable) outermost = frameAt(d).handler;
   }
-  return false;
+  return outermost;
 }
 
 void FunctionEmitter::popHandlersFor(uint32_t depth) {
-  if (openTryTables_ == 0) return;
-  ::llvm::AllocaInst* outermost = nullptr;
-  for (uint32_t d = 0; d <= depth && d < ctrl_.size(); ++d) {
-    if (frameAt(d).kind == Kind::TryTable) outermost = frameAt(d).handler;
-  }
+  ::llvm::AllocaInst* outermost = outermostHandler(depth);
   if (!outermost) return;
   Value* prev = b_.CreateLoad(
       mc_.ptr, b_.CreateConstInBoundsGEP1_64(mc_.i8, outermost, vm::kHandlerPrevOffset));

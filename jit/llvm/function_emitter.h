@@ -63,7 +63,8 @@ class FunctionEmitter {
   // frames at depths 0..depth), if any: one store restoring the chain to the outermost one's
   // predecessor.
   void popHandlersFor(uint32_t depth);
-  bool crossesTryTable(uint32_t depth);
+  // The record of the outermost try_table among the frames at depths 0..depth, or null.
+  ::llvm::AllocaInst* outermostHandler(uint32_t depth);
   // Branches to `target` carrying `values` (a catch clause's payload).
   void branchWithValues(ControlFrame& target, const std::vector<Value*>& values);
   void emitTryTable(const wasm::Instr& in);
