@@ -1,7 +1,8 @@
 // Memory family: loads and stores (base + zext(address) + offset, no bounds check: a 32-bit
 // memory reserves 8 GiB so every access that leaves the memory faults in the guard region),
-// memory.size from VMContext, memory.grow and the bulk operations through libcalls, each on the
-// memory its immediate names (multi-memory).
+// memory.size from VMContext, memory.copy/fill inline (one range check, then llvm.memmove/memset),
+// memory.grow and the other bulk operations through libcalls, each on the memory its immediate
+// names (multi-memory).
 //
 // Memory 0 keeps the fast path: its base sits in the VMContext header and is loaded once in the
 // prologue. Another memory's base is read through VMContext::memories[i] (its VMMemory) once per
@@ -52,6 +53,26 @@ Value* FunctionEmitter::memoryAddress(const wasm::MemArg& mem, Value* index) {
   Value* offset = b_.CreateZExt(index, mc_.i64);
   if (mem.offset != 0) offset = b_.CreateAdd(offset, constI64(mem.offset));
   return b_.CreateGEP(mc_.i8, memoryBase(mem.memory), offset);
+}
+
+Value* FunctionEmitter::memoryAddress(uint32_t memory, Value* index) {
+  return b_.CreateGEP(mc_.i8, memoryBase(memory), b_.CreateZExt(index, mc_.i64));
+}
+
+// Reloaded at each use: another instance sharing the memory may have grown it.
+Value* FunctionEmitter::memoryBytes(uint32_t memory) {
+  if (memory == 0) return loadVmctx(vm::kOffsetMemory0Size, mc_.i64);
+  Value* vmMemory = loadVmctx(mc_.offsets.memory(memory), mc_.ptr);
+  return b_.CreateLoad(
+      mc_.i64, b_.CreateConstInBoundsGEP1_64(mc_.i8, vmMemory, offsetof(vm::VMMemory, size)));
+}
+
+// Bulk operations check their whole range before touching a byte (no partial writes), so
+// they are exact as one bounds test and one llvm.memmove/memset, which LLVM expands inline for
+// small constant lengths and otherwise calls libc's vectorized routine with.
+void FunctionEmitter::trapUnlessInBounds(uint32_t memory, Value* index, Value* len64) {
+  Value* end = b_.CreateAdd(b_.CreateZExt(index, mc_.i64), len64);  // < 2^33: no overflow
+  trapIf(b_.CreateICmpUGT(end, memoryBytes(memory)), vm::TrapCode::MemoryOutOfBounds);
 }
 
 Value* FunctionEmitter::loadMemory(Type* type, Value* addr) {
@@ -151,32 +172,28 @@ bool FunctionEmitter::emitMemory(const wasm::Instr& in) {
     case Opcode::I64Store32:
       store(mc_.i32);
       return true;
-    case Opcode::MemorySize: {
-      // Reloaded each time: another instance sharing the memory may have grown it.
-      Value* size =
-          in.index == 0
-              ? loadVmctx(vm::kOffsetMemory0Size, mc_.i64)
-              : b_.CreateLoad(mc_.i64, b_.CreateConstInBoundsGEP1_64(
-                                           mc_.i8, loadVmctx(mc_.offsets.memory(in.index), mc_.ptr),
-                                           offsetof(vm::VMMemory, size)));
-      push(b_.CreateTrunc(b_.CreateLShr(size, 16), mc_.i32));
+    case Opcode::MemorySize:
+      push(b_.CreateTrunc(b_.CreateLShr(memoryBytes(in.index), 16), mc_.i32));
       return true;
-    }
     case Opcode::MemoryGrow:
       push(libcall(offsetof(vm::Libcalls, memoryGrow), mc_.i32, {mc_.i32, mc_.i32},
                    {constI32(in.index), pop()}));
       return true;
     case Opcode::MemoryFill: {
       auto args = popN(3);  // dst, value, len
-      libcall(offsetof(vm::Libcalls, memoryFill), mc_.voidTy, {mc_.i32, mc_.i32, mc_.i32, mc_.i32},
-              {constI32(in.index), args[0], args[1], args[2]});
+      Value* len = b_.CreateZExt(args[2], mc_.i64);
+      trapUnlessInBounds(in.index, args[0], len);
+      b_.CreateMemSet(memoryAddress(in.index, args[0]), b_.CreateTrunc(args[1], mc_.i8), len,
+                      ::llvm::MaybeAlign(1));
       return true;
     }
     case Opcode::MemoryCopy: {
       auto args = popN(3);  // dst, src, len
-      libcall(offsetof(vm::Libcalls, memoryCopy), mc_.voidTy,
-              {mc_.i32, mc_.i32, mc_.i32, mc_.i32, mc_.i32},
-              {constI32(in.index), constI32(in.index2), args[0], args[1], args[2]});
+      Value* len = b_.CreateZExt(args[2], mc_.i64);
+      trapUnlessInBounds(in.index, args[0], len);
+      trapUnlessInBounds(in.index2, args[1], len);
+      b_.CreateMemMove(memoryAddress(in.index, args[0]), ::llvm::MaybeAlign(1),
+                       memoryAddress(in.index2, args[1]), ::llvm::MaybeAlign(1), len);
       return true;
     }
     case Opcode::MemoryInit: {

@@ -131,6 +131,9 @@ class FunctionEmitter {
   // A load from linear memory that LLVM may optimize but never delete (emit_memory.cc).
   Value* loadMemory(Type* type, Value* addr);
   Value* memoryBase(uint32_t memory);
+  Value* memoryAddress(uint32_t memory, Value* index);  // base + zext(index), no offset
+  Value* memoryBytes(uint32_t memory);                   // current size in bytes (i64)
+  void trapUnlessInBounds(uint32_t memory, Value* index, Value* len64);
 
   // Float helpers (emit_numeric.cc).
   Value* canonicalizeNaN(Value* v);
