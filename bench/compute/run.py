@@ -236,8 +236,9 @@ def write_report(args, kernels, results, unusable, failures, engines_used, notes
         "Versions: " + "; ".join(versions) + ".",
         "",
         "Builds (bench/compute/build.sh): native `clang-19 -O2 -march=native -ffp-contract=off`; "
-        "wasm `clang-19 --target=wasm32-wasi --sysroot=/usr -O2` (Debian wasi-libc, no wasm-opt; "
-        "`-msimd128` for blur_simd). Run times exclude compilation: wcr and Wasmtime run "
+        "wasm `clang-19 --target=wasm32-wasi --sysroot=/usr -O2 -mbulk-memory -mnontrapping-fptoint` "
+        "(WebAssembly 2.0 without SIMD, clang 20's default features; Debian wasi-libc, no "
+        "wasm-opt; `-msimd128` for blur_simd). Run times exclude compilation: wcr and Wasmtime run "
         "precompiled `.cwasm` artifacts (process wall time, including start-up and loading), V8 is "
         f"node 20 with `{args.node_flags}` timed inside node (instantiate + `_start`). "
         "Every run's checksum equals the native one unless a cell says FAIL.",

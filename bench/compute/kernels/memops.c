@@ -1,9 +1,9 @@
 // memops: memcpy, memmove and memset of mixed sizes (16 B to 64 KiB, mostly small) at
 // pseudo-random offsets in a 16 MiB arena, the traffic of serializers, string builders and
-// buffer management. Measures the libc block-copy routines as each platform builds them: glibc's
-// vectorized assembly natively, wasi-libc's C loops in wasm (its memcpy does not use bulk-memory
-// instructions in Debian's build). Usage: memops [OPS], default 2000000. Checksum: FNV-1a of
-// samples of the arena.
+// buffer management. Measures block copies as each platform builds them: glibc's vectorized
+// assembly natively; in wasm, memory.copy/memory.fill (build.sh enables bulk memory, so clang
+// lowers these calls to them) as each engine implements them. Usage: memops [OPS], default
+// 2000000. Checksum: FNV-1a of samples of the arena.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
