@@ -25,21 +25,6 @@ int32_t memoryGrow(void* vmctx, uint32_t memory, uint32_t deltaPages) {
   return static_cast<int32_t>(instanceOf(vmctx).memory(memory)->grow(deltaPages));
 }
 
-void memoryFill(void* vmctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t len) {
-  Memory& mem = *instanceOf(vmctx).memory(memory);
-  if (!mem.inBounds(dst, len)) raiseTrap(TrapCode::MemoryOutOfBounds);
-  std::memset(mem.base() + dst, static_cast<int>(value & 0xFF), len);
-}
-
-void memoryCopy(void* vmctx, uint32_t dstMemory, uint32_t srcMemory, uint32_t dst, uint32_t src,
-                uint32_t len) {
-  Instance& instance = instanceOf(vmctx);
-  Memory& to = *instance.memory(dstMemory);
-  Memory& from = *instance.memory(srcMemory);
-  if (!to.inBounds(dst, len) || !from.inBounds(src, len)) raiseTrap(TrapCode::MemoryOutOfBounds);
-  std::memmove(to.base() + dst, from.base() + src, len);
-}
-
 void memoryInit(void* vmctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src,
                 uint32_t len) {
   Instance& instance = instanceOf(vmctx);
@@ -87,8 +72,8 @@ void tableInit(void* vmctx, uint32_t table, uint32_t elem, uint32_t dst, uint32_
 void elemDrop(void* vmctx, uint32_t elem) { instanceOf(vmctx).dropElem(elem); }
 
 const Libcalls kLibcalls = {
-    trapLibcall, memoryGrow, memoryFill, memoryCopy,    memoryInit,       dataDrop,
-    tableGrow,   tableFill,  tableCopy,  tableInit,     elemDrop,         trapAtLibcall,
+    trapLibcall, memoryGrow, memoryInit, dataDrop,      tableGrow,
+    tableFill,   tableCopy,  tableInit,  elemDrop,      trapAtLibcall,
     pushHandler, throwNew,   throwRef,   takeException, releaseException,
 };
 

@@ -16,9 +16,8 @@ struct Libcalls {
   void (*trap)(void* vmctx, TrapCode code);  // never returns
   // memory.grow: returns the old size in pages, or -1.
   int32_t (*memoryGrow)(void* vmctx, uint32_t memory, uint32_t deltaPages);
-  void (*memoryFill)(void* vmctx, uint32_t memory, uint32_t dst, uint32_t value, uint32_t len);
-  void (*memoryCopy)(void* vmctx, uint32_t dstMemory, uint32_t srcMemory, uint32_t dst,
-                     uint32_t src, uint32_t len);
+  // memory.fill and memory.copy have no entry: compiled code checks their range and calls
+  // llvm.memset/memmove itself (jit/llvm/emit_memory.cc).
   void (*memoryInit)(void* vmctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src,
                      uint32_t len);
   void (*dataDrop)(void* vmctx, uint32_t data);

@@ -111,21 +111,6 @@ struct Libs {
     }
     return static_cast<int32_t>(old);
   }
-  static void memoryFill(void* vmctx, uint32_t memory, uint32_t dst, uint32_t value,
-                         uint32_t len) {
-    jit::vm::VMMemory& m = mem(vmctx, memory);
-    if (uint64_t(dst) + len > m.size) trap(vmctx, TrapCode::MemoryOutOfBounds);
-    std::memset(m.base + dst, static_cast<int>(value), len);
-  }
-  static void memoryCopy(void* vmctx, uint32_t dstMemory, uint32_t srcMemory, uint32_t dst,
-                         uint32_t src, uint32_t len) {
-    jit::vm::VMMemory& to = mem(vmctx, dstMemory);
-    jit::vm::VMMemory& from = mem(vmctx, srcMemory);
-    if (uint64_t(dst) + len > to.size || uint64_t(src) + len > from.size) {
-      trap(vmctx, TrapCode::MemoryOutOfBounds);
-    }
-    std::memmove(to.base + dst, from.base + src, len);
-  }
   static void memoryInit(void* vmctx, uint32_t memory, uint32_t data, uint32_t dst, uint32_t src,
                          uint32_t len) {
     TestInstance* t = self(vmctx);
@@ -184,9 +169,9 @@ struct Libs {
 
 namespace {
 const jit::vm::Libcalls kLibcalls = {
-    &Libs::trap,       &Libs::memoryGrow, &Libs::memoryFill, &Libs::memoryCopy,
-    &Libs::memoryInit, &Libs::dataDrop,   &Libs::tableGrow,  &Libs::tableFill,
-    &Libs::tableCopy,  &Libs::tableInit,  &Libs::elemDrop,   &Libs::trapAt,
+    &Libs::trap,      &Libs::memoryGrow, &Libs::memoryInit, &Libs::dataDrop,
+    &Libs::tableGrow, &Libs::tableFill,  &Libs::tableCopy,  &Libs::tableInit,
+    &Libs::elemDrop,  &Libs::trapAt,
     // Exception handling needs the vm (jit/vm/exceptions.h): not in this harness.
     nullptr, nullptr, nullptr, nullptr, nullptr,
 };

@@ -259,14 +259,6 @@ TEST_CASE("libcalls check bounds", "[vm][instance]") {
   void* vmctx = instance->vmctx();
   auto trapOf = [](auto fn) { return callWithTrapHandling(fn).code; };
 
-  CHECK(trapOf([&] { lc.memoryFill(vmctx, 0, 65530, 0xAB, 6); }) == TrapCode::None);
-  CHECK(instance->memory(0)->base()[65535] == 0xAB);
-  CHECK(trapOf([&] { lc.memoryFill(vmctx, 0, 65531, 0, 6); }) == TrapCode::MemoryOutOfBounds);
-  CHECK(trapOf([&] { lc.memoryFill(vmctx, 0, 65536, 0, 0); }) == TrapCode::None);
-  CHECK(trapOf([&] { lc.memoryFill(vmctx, 0, 65537, 0, 0); }) == TrapCode::MemoryOutOfBounds);
-  CHECK(trapOf([&] { lc.memoryCopy(vmctx, 0, 0, 0, 10, 2); }) == TrapCode::None);
-  CHECK(std::memcmp(instance->memory(0)->base(), "hi", 2) == 0);
-  CHECK(trapOf([&] { lc.memoryCopy(vmctx, 0, 0, 0, 65535, 2); }) == TrapCode::MemoryOutOfBounds);
   CHECK(trapOf([&] { lc.memoryInit(vmctx, 0, 1, 0, 2, 3); }) == TrapCode::MemoryOutOfBounds);
   lc.dataDrop(vmctx, 1);
   CHECK(trapOf([&] { lc.memoryInit(vmctx, 0, 1, 0, 0, 0); }) == TrapCode::None);
