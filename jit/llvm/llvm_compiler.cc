@@ -111,6 +111,13 @@ absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> compileBatch(
     // Recursion must exhaust the stack (the prologue check), not become a loop; return_call's
     // `musttail` calls are exempt.
     fn->addFnAttr("disable-tail-calls", "true");
+    // No 512-bit vectors (what clang does for Intel's AVX-512 server parts): wasm SIMD is 128-bit,
+    // so zmm code only comes from LLVM's own memset/memcpy expansion and loop vectorization, and
+    // a function that dirties the zmm state runs slower after it. The bench interp kernel (its
+    // `int64_t locals[] = {...}` is a memory.fill expanded to zmm stores in the function that
+    // holds the dispatch loop) took 0.92 s with 512-bit, 0.71 s with 256; the other twelve
+    // kernels moved within noise (A/B 2026-12-03, 3 runs each).
+    fn->addFnAttr("prefer-vector-width", "256");
     mc.definedFunctions.push_back(fn);
   }
   // Trap backtraces: line tables (line = wasm offset) and frame pointers (debug_info.h).
