@@ -197,15 +197,15 @@ Value* opaquePointer(IRBuilder<>& b, Value* pointer) {
 
 class LoopVersioner {
  public:
-  LoopVersioner(Function& fn, LoopInfo& li, DominatorTree& dt, ScalarEvolution& se,
-                AssumptionCache& ac)
+  LoopVersioner(Function& fn, Argument* vmctx, LoopInfo& li, DominatorTree& dt,
+                ScalarEvolution& se, AssumptionCache& ac)
       : fn_(fn),
         li_(li),
         dt_(dt),
         se_(se),
         ac_(ac),
         dl_(fn.getDataLayout()),
-        vmctx_(fn.getArg(0)),
+        vmctx_(vmctx),
         i64_(Type::getInt64Ty(fn.getContext())) {}
 
   bool tryVersion(Loop& loop);
@@ -733,11 +733,21 @@ bool LoopVersioner::tryVersion(Loop& loop) {
 
 }  // namespace
 
-PreservedAnalyses BoundsVersioningPass::run(Function& fn, FunctionAnalysisManager& fam) {
+// The VMContext argument of a function that holds wasm code: a wasm function's first, a guarded
+// export entry's second (LLVM inlines wasm functions into those, trampolines.cc); null for other
+// functions.
+static Argument* vmctxArgument(Function& fn) {
+  if (fn.hasFnAttribute(kExportEntryAttribute)) return fn.getArg(1);
   if (fn.getCallingConv() != kWasmCallingConv || fn.arg_empty() ||
       !fn.getArg(0)->getType()->isPointerTy()) {
-    return PreservedAnalyses::all();
+    return nullptr;
   }
+  return fn.getArg(0);
+}
+
+PreservedAnalyses BoundsVersioningPass::run(Function& fn, FunctionAnalysisManager& fam) {
+  Argument* vmctx = vmctxArgument(fn);
+  if (!vmctx) return PreservedAnalyses::all();
   auto& li = fam.getResult<LoopAnalysis>(fn);
   auto& dt = fam.getResult<DominatorTreeAnalysis>(fn);
   auto& se = fam.getResult<ScalarEvolutionAnalysis>(fn);
@@ -749,7 +759,7 @@ PreservedAnalyses BoundsVersioningPass::run(Function& fn, FunctionAnalysisManage
     }
   }
   auto& ac = fam.getResult<AssumptionAnalysis>(fn);
-  LoopVersioner versioner(fn, li, dt, se, ac);
+  LoopVersioner versioner(fn, vmctx, li, dt, se, ac);
   for (Loop* loop : innermost) {
     if (!versionLoops_ || !versioner.tryVersion(*loop)) keepScalar(*loop);
   }

@@ -23,11 +23,14 @@ namespace wcr::jit::llvm {
 namespace {
 
 constexpr std::string_view kFunctionPrefix = "wasm_func_";  // definedFunctionName()
+constexpr std::string_view kExportEntryPrefix = "wasm_guarded_export_";  // guardedExportEntryName()
 
-// The defined index in a wasm function's symbol or subprogram name.
-std::optional<uint32_t> definedIndexOf(std::string_view name) {
-  if (name.substr(0, kFunctionPrefix.size()) != kFunctionPrefix) return std::nullopt;
-  std::string_view digits = name.substr(kFunctionPrefix.size());
+// The defined index in a wasm function's (or, with kExportEntryPrefix, an export entry's) symbol
+// or subprogram name.
+std::optional<uint32_t> definedIndexOf(std::string_view name,
+                                       std::string_view prefix = kFunctionPrefix) {
+  if (name.substr(0, prefix.size()) != prefix) return std::nullopt;
+  std::string_view digits = name.substr(prefix.size());
   uint32_t index = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
   if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
@@ -59,6 +62,16 @@ void WasmDebugInfo::attach(::llvm::Function& fn) {
       ::llvm::DINode::FlagZero,
       ::llvm::DISubprogram::SPFlagDefinition | ::llvm::DISubprogram::SPFlagOptimized);
   fn.setSubprogram(subprogram);
+}
+
+void WasmDebugInfo::attachEntry(::llvm::Function& fn) {
+  attach(fn);
+  // Line 0 everywhere (no wasm instruction): the verifier wants a location on the call of a
+  // function with debug info, and what LLVM inlines at it is scoped inside this one.
+  auto* location = ::llvm::DILocation::get(fn.getContext(), 0, 0, fn.getSubprogram());
+  for (::llvm::BasicBlock& block : fn) {
+    for (::llvm::Instruction& instruction : block) instruction.setDebugLoc(location);
+  }
 }
 
 void WasmDebugInfo::finalize() {
@@ -112,12 +125,23 @@ void WasmSymbolizer::indexFunctions() const {
         if (!section) ::llvm::consumeError(section.takeError());
         continue;
       }
-      std::optional<uint32_t> index = definedIndexOf(std::string_view(name->data(), name->size()));
-      if (!index || *index >= functions_.size() || *section == object.file->section_end()) {
+      std::string_view symbolName(name->data(), name->size());
+      if (*section == object.file->section_end()) continue;
+      uintptr_t begin = 0;
+      bool exportEntry = false;
+      std::optional<uint32_t> index = definedIndexOf(symbolName);
+      if (index && *index < functions_.size()) {
+        begin = reinterpret_cast<uintptr_t>(functions_[*index]);
+      } else if ((index = definedIndexOf(symbolName, kExportEntryPrefix))) {
+        auto entry = exportEntries_.find(*index);
+        if (entry == exportEntries_.end()) continue;
+        begin = reinterpret_cast<uintptr_t>(entry->second);
+        exportEntry = true;
+      } else {
         continue;
       }
-      auto begin = reinterpret_cast<uintptr_t>(functions_[*index]);
-      ranges_.push_back({begin, begin + size, *index, o, (*section)->getIndex(), *value});
+      ranges_.push_back(
+          {begin, begin + size, *index, o, (*section)->getIndex(), *value, exportEntry});
     }
   }
   std::sort(ranges_.begin(), ranges_.end(),
@@ -149,6 +173,17 @@ std::vector<vm::WasmCodeFrame> WasmSymbolizer::framesAt(uintptr_t pc) const {
   // one the symbol says (so is the outermost frame anyway).
   std::vector<vm::WasmCodeFrame> frames;
   uint32_t count = inlining.getNumberOfFrames();
+  // An export entry is no wasm frame itself: only what LLVM inlined into it is (its function
+  // and that one's callees); the return address of a call it made names nothing.
+  if (range.exportEntry) {
+    for (uint32_t i = 0; i + 1 < count; ++i) {
+      const ::llvm::DILineInfo& info = inlining.getFrame(i);
+      if (std::optional<uint32_t> index = definedIndexOf(info.FunctionName)) {
+        frames.push_back({*index, info.Line != 0 ? info.Line : vm::kUnknownWasmOffset});
+      }
+    }
+    return frames;
+  }
   for (uint32_t i = 0; i < count; ++i) {
     const ::llvm::DILineInfo& info = inlining.getFrame(i);
     std::optional<uint32_t> index =

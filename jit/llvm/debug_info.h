@@ -27,6 +27,7 @@
 #include <mutex>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "jit/vm/code.h"
 
 namespace llvm {
@@ -52,6 +53,9 @@ class WasmDebugInfo {
   // Gives the wasm function `fn` (a definition, named like its symbol) its DISubprogram, which
   // FunctionEmitter scopes the instruction locations in.
   void attach(::llvm::Function& fn);
+  // The same for a guarded export entry (trampolines.cc), after its code is emitted: every
+  // instruction gets line 0 of it, so the callee LLVM inlines there keeps its own locations.
+  void attachEntry(::llvm::Function& fn);
   // Completes the debug info, and gives every function defined in the module (trampolines
   // included) a frame pointer. Call once, after all code is emitted.
   void finalize();
@@ -72,6 +76,10 @@ class WasmSymbolizer {
   std::vector<std::unique_ptr<::llvm::MemoryBuffer>> objectViews() const;
   // After linking: the address of each defined function, by defined index.
   void setFunctionAddresses(std::vector<void*> functions) { functions_ = std::move(functions); }
+  // After linking: the guarded export entries' addresses, by the defined index they call.
+  void setExportEntryAddresses(absl::flat_hash_map<uint32_t, void*> entries) {
+    exportEntries_ = std::move(entries);
+  }
   // CompiledCode::wasmFramesAt. Thread-safe.
   std::vector<vm::WasmCodeFrame> framesAt(uintptr_t pc) const;
 
@@ -83,10 +91,12 @@ class WasmSymbolizer {
     uint32_t object = 0;        // index into objects_
     uint64_t section = 0;       // the section holding the function's code, and the function's
     uint64_t sectionStart = 0;  // offset in it (what the object's DWARF addresses are)
+    bool exportEntry = false;   // a guarded export entry calling definedIndex
   };
   void indexFunctions() const;
 
   std::vector<void*> functions_;
+  absl::flat_hash_map<uint32_t, void*> exportEntries_;
   mutable std::mutex mu_;
   mutable std::vector<Object> objects_;
   mutable std::vector<FunctionRange> ranges_;  // sorted by begin; built at the first lookup

@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "jit/llvm/debug_info.h"
 #include "jit/llvm/function_emitter.h"
@@ -33,6 +34,7 @@ class LlvmCompiledCode : public vm::CompiledCode {
   // there is none (another target, a type without a direct host call).
   struct Trampolines {
     std::vector<void*> entries, hostCalls, guardedEntries, directHostCalls;
+    absl::flat_hash_map<uint32_t, void*> exportEntries;  // by defined index
   };
   LlvmCompiledCode(std::unique_ptr<JitEngine> engine, std::vector<void*> functions,
                    Trampolines trampolines)
@@ -48,8 +50,13 @@ class LlvmCompiledCode : public vm::CompiledCode {
     return trampolines_.hostCalls.at(typeIndex);
   }
   vm::GuardedEntryTrampoline guardedEntryTrampoline(uint32_t typeIndex) const override {
-    return reinterpret_cast<vm::GuardedEntryTrampoline>(
-        trampolines_.guardedEntries.at(typeIndex));
+    return reinterpret_cast<vm::GuardedEntryTrampoline>(trampolines_.guardedEntries.at(typeIndex));
+  }
+  vm::GuardedEntryTrampoline guardedExportEntry(uint32_t definedIndex) const override {
+    auto it = trampolines_.exportEntries.find(definedIndex);
+    return it == trampolines_.exportEntries.end()
+               ? nullptr
+               : reinterpret_cast<vm::GuardedEntryTrampoline>(it->second);
   }
   void* directHostCallTrampoline(uint32_t typeIndex) const override {
     return trampolines_.directHostCalls.at(typeIndex);
@@ -129,6 +136,7 @@ absl::StatusOr<std::unique_ptr<::llvm::MemoryBuffer>> compileBatch(
     FunctionEmitter emitter(mc, i);
     if (auto st = emitter.emit(); !st.ok()) return st;
   }
+  for (::llvm::Function* entry : emitExportEntries(mc, begin, end)) debugInfo.attachEntry(*entry);
   debugInfo.finalize();
 
   // Debugging aids: WCR_LLVM_DUMP=1 prints the IR before optimization, =2 after it, =3 both;
@@ -236,11 +244,13 @@ absl::StatusOr<std::shared_ptr<vm::CompiledCode>> link(
   for (uint32_t t = 0; t < wasm.types.size(); ++t) {
     if (vm::hasDirectHostCall(wasm.types[t])) names.push_back(directHostTrampolineName(t));
   }
+  const std::vector<uint32_t> exported =
+      kGuardedEntries ? exportedDefinedFunctions(wasm) : std::vector<uint32_t>{};
+  for (uint32_t i : exported) names.push_back(guardedExportEntryName(i));
   std::vector<void*> addresses;
   // The symbolizer keeps the objects for trap backtraces; the JIT links views of them.
   auto symbolizer = std::make_unique<WasmSymbolizer>(std::move(buffers));
-  auto engine =
-      JitEngine::create(symbolizer->objectViews(), options.optLevel, names, addresses);
+  auto engine = JitEngine::create(symbolizer->objectViews(), options.optLevel, names, addresses);
   if (!engine.ok()) return engine.status();
   size_t nf = wasm.functions.size(), nt = wasm.types.size();
   auto next = addresses.begin();
@@ -258,7 +268,9 @@ absl::StatusOr<std::shared_ptr<vm::CompiledCode>> link(
   for (uint32_t t = 0; t < nt; ++t) {
     if (vm::hasDirectHostCall(wasm.types[t])) trampolines.directHostCalls[t] = *next++;
   }
+  for (uint32_t i : exported) trampolines.exportEntries[i] = *next++;
   symbolizer->setFunctionAddresses(functions);
+  symbolizer->setExportEntryAddresses(trampolines.exportEntries);
   auto code = std::make_shared<LlvmCompiledCode>(std::move(*engine), std::move(functions),
                                                  std::move(trampolines));
   code->setSymbolizer(std::move(symbolizer));

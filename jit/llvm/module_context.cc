@@ -1,6 +1,8 @@
 // ModuleContext: LLVM types of wasm values and signatures, calls with the wasm calling convention.
 #include "jit/llvm/module_context.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace wcr::jit::llvm {
@@ -99,6 +101,21 @@ std::string guardedEntryTrampolineName(uint32_t typeIndex) {
 }
 std::string directHostTrampolineName(uint32_t typeIndex) {
   return absl::StrCat("wasm_direct_host_", typeIndex);
+}
+std::string guardedExportEntryName(uint32_t definedIndex) {
+  return absl::StrCat("wasm_guarded_export_", definedIndex);
+}
+
+std::vector<uint32_t> exportedDefinedFunctions(const wasm::Module& module) {
+  std::vector<uint32_t> defined;
+  for (const wasm::Export& e : module.exports) {
+    if (e.kind == wasm::ExternKind::Func && e.index >= module.numImportedFuncs) {
+      defined.push_back(e.index - module.numImportedFuncs);
+    }
+  }
+  std::sort(defined.begin(), defined.end());
+  defined.erase(std::unique(defined.begin(), defined.end()), defined.end());
+  return defined;
 }
 
 }  // namespace wcr::jit::llvm

@@ -106,6 +106,12 @@ std::string hostTrampolineName(uint32_t typeIndex);
 // Trampolines that exist for some targets or types only (trampolines.cc).
 std::string guardedEntryTrampolineName(uint32_t typeIndex);
 std::string directHostTrampolineName(uint32_t typeIndex);
+// The guarded entry of one exported defined function (trampolines.cc, emitExportEntries), and
+// the function attribute that marks one (wasm code is inlined there: bounds_versioning.cc).
+std::string guardedExportEntryName(uint32_t definedIndex);
+inline constexpr const char* kExportEntryAttribute = "wcr-export-entry";
+// Defined indices of the functions the module exports, ascending, each once.
+std::vector<uint32_t> exportedDefinedFunctions(const wasm::Module& module);
 // Whether entries set their own jump point (vm::GuardedEntryTrampoline): x86-64, where the
 // raiser in jit/vm/traps.cc knows how to jump to an llvm.eh.sjlj.setjmp buffer.
 #if defined(__x86_64__)
@@ -116,5 +122,8 @@ inline constexpr bool kGuardedEntries = false;
 
 // Emits entry and host-call trampolines for every type index (trampolines.cc).
 void emitTrampolines(ModuleContext& mc);
+// Emits a guarded entry per exported function among the defined functions [begin, end), each
+// calling its function directly (kGuardedEntries targets only; trampolines.cc).
+std::vector<::llvm::Function*> emitExportEntries(ModuleContext& mc, uint32_t begin, uint32_t end);
 
 }  // namespace wcr::jit::llvm

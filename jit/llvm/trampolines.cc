@@ -14,6 +14,10 @@
 //    reloaded, which puts a second store-to-load forwarding on the chain head's loop-carried
 //    path (head -> record.prev -> head) and costs more than the instructions suggest. Elsewhere
 //    the host sets the jump point (traps.h, enterWasm).
+//  - guarded export entry (x86-64): a guarded entry per exported function, in the batch of the
+//    function it calls directly (emitExportEntries); the host's calls of exports use it
+//    (vm::Instance::func). Why: no indirect call, and LLVM inlines a small callee into it, so a
+//    host->wasm call of a small export is one call, not two.
 //  - host call (wasm -> host import, the wasm calling convention, module_context.h): a wasm
 //    function type that spills the params into a ValRaw array, calls
 //    hostCtx->callback(hostCtx, array) (C convention) and, on a trap code, calls the trap libcall
@@ -43,7 +47,6 @@ using ::llvm::Value;
 namespace {
 
 constexpr uint64_t kSlot = kResultSlotBytes;
-
 
 Value* slotAddr(::llvm::IRBuilder<>& b, ModuleContext& mc, Value* base, size_t i) {
   return b.CreateConstInBoundsGEP1_64(mc.i8, base, i * kSlot);
@@ -79,8 +82,10 @@ Function* emitEntry(ModuleContext& mc, const wasm::FuncType& type, const std::st
   return fn;
 }
 
-Function* emitGuardedEntry(ModuleContext& mc, const wasm::FuncType& type,
-                           const std::string& name) {
+// `callee`: the wasm function a per-export entry calls directly (LLVM may inline a small one);
+// null for the per-type entry, which calls its `code` argument.
+Function* emitGuardedEntry(ModuleContext& mc, const wasm::FuncType& type, const std::string& name,
+                           Function* callee = nullptr) {
   auto* fnType = ::llvm::FunctionType::get(mc.i32, {mc.ptr, mc.ptr, mc.ptr, mc.ptr}, false);
   auto* fn = Function::Create(fnType, Function::ExternalLinkage, name, mc.module);
   fn->addFnAttr("frame-pointer", "all");  // the buffer's fp is the frame's own
@@ -107,18 +112,18 @@ Function* emitGuardedEntry(ModuleContext& mc, const wasm::FuncType& type,
   BasicBlock* body = BasicBlock::Create(mc.ctx, "body", fn);
   BasicBlock* landing = BasicBlock::Create(mc.ctx, "landing", fn);
   auto* asmType = ::llvm::FunctionType::get(mc.voidTy, {mc.ptr}, false);
-  auto* setJump = ::llvm::InlineAsm::get(
-      asmType,
-      "movq %rbp, 8($0)\n\t"
-      "movq %rsp, 24($0)\n\t"
-      "leaq ${1:l}(%rip), %rax\n\t"
-      "movq %rax, 16($0)",
-      "r,!i,~{rax},~{memory},~{dirflag},~{fpsr},~{flags}",
-      /*hasSideEffects=*/true);
+  auto* setJump = ::llvm::InlineAsm::get(asmType,
+                                         "movq %rbp, 8($0)\n\t"
+                                         "movq %rsp, 24($0)\n\t"
+                                         "leaq ${1:l}(%rip), %rax\n\t"
+                                         "movq %rax, 16($0)",
+                                         "r,!i,~{rax},~{memory},~{dirflag},~{fpsr},~{flags}",
+                                         /*hasSideEffects=*/true);
   b.CreateCallBr(setJump, body, {landing}, {record});
 
   b.SetInsertPoint(body);
-  emitEntryCall(b, mc, type, fn->getArg(0), fn->getArg(1), fn->getArg(2));
+  emitEntryCall(b, mc, type, callee ? static_cast<Value*>(callee) : fn->getArg(0), fn->getArg(1),
+                fn->getArg(2));
   b.CreateStore(prev, thread);
   b.CreateRet(b.getInt32(0));
   // The raiser popped the record. The 1 comes from an asm of the landing's own: a constant
@@ -163,8 +168,7 @@ Function* emitHostCall(ModuleContext& mc, const wasm::FuncType& type, const std:
   auto* array = b.CreateAlloca(::llvm::ArrayType::get(mc.i8, slots * kSlot));
   array->setAlignment(::llvm::Align(16));
   for (size_t i = 0; i < type.params.size(); ++i) {
-    b.CreateAlignedStore(fn->getArg(firstParam + i), slotAddr(b, mc, array, i),
-                         ::llvm::Align(16));
+    b.CreateAlignedStore(fn->getArg(firstParam + i), slotAddr(b, mc, array, i), ::llvm::Align(16));
   }
   Value* callback = b.CreateLoad(mc.ptr, hostCtx);  // VMHostContext::callback is first
   auto* cbType = ::llvm::FunctionType::get(mc.i32, {mc.ptr, mc.ptr}, false);
@@ -217,7 +221,7 @@ void emitTrampolines(ModuleContext& mc) {
   struct Set {
     Function* entry;
     Function* hostCall;
-    Function* guardedEntry;  // null without kGuardedEntries
+    Function* guardedEntry;    // null without kGuardedEntries
     Function* directHostCall;  // null unless vm::hasDirectHostCall
   };
   absl::flat_hash_map<std::string, Set> bySignature;
@@ -225,13 +229,12 @@ void emitTrampolines(ModuleContext& mc) {
     const auto& type = mc.wasm.types[t];
     auto [it, inserted] = bySignature.try_emplace(wasm::toString(type));
     if (inserted) {
-      it->second = {emitEntry(mc, type, entryTrampolineName(t)),
-                    emitHostCall(mc, type, hostTrampolineName(t)),
-                    kGuardedEntries ? emitGuardedEntry(mc, type, guardedEntryTrampolineName(t))
-                                    : nullptr,
-                    vm::hasDirectHostCall(type)
-                        ? emitDirectHostCall(mc, type, directHostTrampolineName(t))
-                        : nullptr};
+      it->second = {
+          emitEntry(mc, type, entryTrampolineName(t)),
+          emitHostCall(mc, type, hostTrampolineName(t)),
+          kGuardedEntries ? emitGuardedEntry(mc, type, guardedEntryTrampolineName(t)) : nullptr,
+          vm::hasDirectHostCall(type) ? emitDirectHostCall(mc, type, directHostTrampolineName(t))
+                                      : nullptr};
       continue;
     }
     const Set& set = it->second;
@@ -243,6 +246,25 @@ void emitTrampolines(ModuleContext& mc) {
     alias(guardedEntryTrampolineName(t), set.guardedEntry);
     alias(directHostTrampolineName(t), set.directHostCall);
   }
+}
+
+std::vector<Function*> emitExportEntries(ModuleContext& mc, uint32_t begin, uint32_t end) {
+  std::vector<Function*> entries;
+  if (!kGuardedEntries) return entries;
+  for (uint32_t i : exportedDefinedFunctions(mc.wasm)) {
+    if (i < begin || i >= end) continue;
+    const wasm::FuncType& type = mc.wasm.types[mc.wasm.functions[i].typeIndex];
+    Function* entry = emitGuardedEntry(mc, type, guardedExportEntryName(i), mc.definedFunctions[i]);
+    entry->addFnAttr(kExportEntryAttribute);
+    // The inliner requires the callee's attributes on the caller (no-builtins above all).
+    for (const char* kind : {"no-builtins", "prefer-vector-width", "probe-stack"}) {
+      if (mc.definedFunctions[i]->hasFnAttribute(kind)) {
+        entry->addFnAttr(mc.definedFunctions[i]->getFnAttribute(kind));
+      }
+    }
+    entries.push_back(entry);
+  }
+  return entries;
 }
 
 }  // namespace wcr::jit::llvm

@@ -126,6 +126,11 @@ class CompiledCode {
   virtual GuardedEntryTrampoline guardedEntryTrampoline(uint32_t /*typeIndex*/) const {
     return nullptr;
   }
+  // A guarded entry that calls this one exported function directly (its `code` argument is
+  // ignored): null for functions the module does not export, or where there is none.
+  virtual GuardedEntryTrampoline guardedExportEntry(uint32_t /*definedIndex*/) const {
+    return nullptr;
+  }
   // Null unless hasDirectHostCall(type) and the compiler provides it.
   virtual void* directHostCallTrampoline(uint32_t /*typeIndex*/) const { return nullptr; }
   // Address ranges of the generated code, for mapping faults to traps.

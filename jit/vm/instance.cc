@@ -350,6 +350,12 @@ std::shared_ptr<const Func> Instance::func(uint32_t funcIndex) {
   f->type = module_->funcType(funcIndex);
   f->entry = code_->entryTrampoline(module_->funcTypeIndex(funcIndex));
   f->guardedEntry = code_->guardedEntryTrampoline(module_->funcTypeIndex(funcIndex));
+  if (funcIndex >= module_->numImportedFuncs) {
+    if (GuardedEntryTrampoline own =
+            code_->guardedExportEntry(funcIndex - module_->numImportedFuncs)) {
+      f->guardedEntry = own;
+    }
+  }
   f->callerVmctx = vmctx_;
   f->owner = shared_from_this();
   return f;
