@@ -233,7 +233,8 @@ TEST_CASE("one process: traps with backtraces, interrupts, fuel, then a correct 
 
 TEST_CASE("traps raised by host code name the wasm frames that called it", "[runtime][traps]") {
   // A host function's trap comes back through the host-call trampoline and the trap libcall;
-  // memory.fill's comes from its libcall. Both unwind from raiseTrap's frame.
+  // memory.fill's from its inline range check, through the trap libcall too. Both unwind from
+  // raiseTrap's frame.
   auto module = parse(R"(
     (module $guest
       (import "host" "fail" (func $fail (param i32) (result i32)))
