@@ -173,17 +173,10 @@ std::vector<vm::WasmCodeFrame> WasmSymbolizer::framesAt(uintptr_t pc) const {
   // one the symbol says (so is the outermost frame anyway).
   std::vector<vm::WasmCodeFrame> frames;
   uint32_t count = inlining.getNumberOfFrames();
-  // An export entry is no wasm frame itself: only what LLVM inlined into it is (its function
-  // and that one's callees); the return address of a call it made names nothing.
-  if (range.exportEntry) {
-    for (uint32_t i = 0; i + 1 < count; ++i) {
-      const ::llvm::DILineInfo& info = inlining.getFrame(i);
-      if (std::optional<uint32_t> index = definedIndexOf(info.FunctionName)) {
-        frames.push_back({*index, info.Line != 0 ? info.Line : vm::kUnknownWasmOffset});
-      }
-    }
-    return frames;
-  }
+  // An export entry is no wasm frame itself (its frame is the outermost): only what LLVM
+  // inlined into it is, its function and that one's callees; the return address of a call it
+  // made names nothing.
+  if (range.exportEntry && count > 0) --count;
   for (uint32_t i = 0; i < count; ++i) {
     const ::llvm::DILineInfo& info = inlining.getFrame(i);
     std::optional<uint32_t> index =
@@ -192,7 +185,9 @@ std::vector<vm::WasmCodeFrame> WasmSymbolizer::framesAt(uintptr_t pc) const {
     frames.push_back({*index, info.Line != 0 ? info.Line : vm::kUnknownWasmOffset});
   }
   // No line information at all (an object without DWARF): still the function.
-  if (frames.empty()) frames.push_back({range.definedIndex, vm::kUnknownWasmOffset});
+  if (frames.empty() && !range.exportEntry) {
+    frames.push_back({range.definedIndex, vm::kUnknownWasmOffset});
+  }
   return frames;
 }
 

@@ -106,6 +106,25 @@ std::string guardedExportEntryName(uint32_t definedIndex) {
   return absl::StrCat("wasm_guarded_export_", definedIndex);
 }
 
+void addWasmCodeAttributes(::llvm::Function& fn) {
+  // No C++ exception crosses wasm frames; traps unwind with longjmp.
+  fn.setDoesNotThrow();
+  // Keep LLVM from turning loops into libc calls, whose faults would not map to wasm traps.
+  fn.addFnAttr("no-builtins");
+  // A frame larger than a page is touched page by page from the top as it is allocated, so a
+  // huge frame (many try_table records or result slots) faults in the stack's guard area, a
+  // "call stack exhausted" trap, instead of writing past the guard into another mapping. The
+  // prologue check compares the frame's top only. Frames under 4 KiB get no probe code.
+  fn.addFnAttr("probe-stack", "inline-asm");
+  // No 512-bit vectors (what clang does for Intel's AVX-512 server parts): wasm SIMD is 128-bit,
+  // so zmm code only comes from LLVM's own memset/memcpy expansion and loop vectorization, and
+  // a function that dirties the zmm state runs slower after it. The bench interp kernel (its
+  // `int64_t locals[] = {...}` is a memory.fill expanded to zmm stores in the function that
+  // holds the dispatch loop) took 0.92 s with 512-bit, 0.71 s with 256; the other twelve
+  // kernels moved within noise (A/B 2026-12-03, 3 runs each).
+  fn.addFnAttr("prefer-vector-width", "256");
+}
+
 std::vector<uint32_t> exportedDefinedFunctions(const wasm::Module& module) {
   std::vector<uint32_t> defined;
   for (const wasm::Export& e : module.exports) {

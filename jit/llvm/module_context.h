@@ -110,6 +110,9 @@ std::string directHostTrampolineName(uint32_t typeIndex);
 // the function attribute that marks one (wasm code is inlined there: bounds_versioning.cc).
 std::string guardedExportEntryName(uint32_t definedIndex);
 inline constexpr const char* kExportEntryAttribute = "wcr-export-entry";
+// The attributes of every function that holds wasm code: the wasm functions and the guarded
+// export entries they may be inlined into (LLVM inlines only between equal attributes).
+void addWasmCodeAttributes(::llvm::Function& fn);
 // Defined indices of the functions the module exports, ascending, each once.
 std::vector<uint32_t> exportedDefinedFunctions(const wasm::Module& module);
 // Whether entries set their own jump point (vm::GuardedEntryTrampoline): x86-64, where the

@@ -256,12 +256,7 @@ std::vector<Function*> emitExportEntries(ModuleContext& mc, uint32_t begin, uint
     const wasm::FuncType& type = mc.wasm.types[mc.wasm.functions[i].typeIndex];
     Function* entry = emitGuardedEntry(mc, type, guardedExportEntryName(i), mc.definedFunctions[i]);
     entry->addFnAttr(kExportEntryAttribute);
-    // The inliner requires the callee's attributes on the caller (no-builtins above all).
-    for (const char* kind : {"no-builtins", "prefer-vector-width", "probe-stack"}) {
-      if (mc.definedFunctions[i]->hasFnAttribute(kind)) {
-        entry->addFnAttr(mc.definedFunctions[i]->getFnAttribute(kind));
-      }
-    }
+    addWasmCodeAttributes(*entry);
     entries.push_back(entry);
   }
   return entries;
