@@ -12,6 +12,7 @@
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/ExecutionEngine/Orc/MapperJITLinkMemoryManager.h>
 #include <llvm/ExecutionEngine/Orc/ObjectLinkingLayer.h>
 #include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
 #include <llvm/IR/LLVMContext.h>
@@ -30,6 +31,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "jit/llvm/near_code_mapper.h"
 
 namespace wcr::jit::llvm {
 
@@ -37,6 +39,10 @@ namespace orc = ::llvm::orc;
 namespace jitlink = ::llvm::jitlink;
 
 namespace {
+
+// Address space a module's code is carved from, per reservation (a bigger module gets a bigger
+// one). Reserved, not committed: pages cost memory only once code is written to them.
+constexpr size_t kCodeReservationBytes = size_t{1} << 20;
 
 absl::Status toStatus(::llvm::Error err, std::string_view what) {
   std::string msg = ::llvm::toString(std::move(err));
@@ -184,7 +190,10 @@ absl::StatusOr<std::unique_ptr<JitEngine>> JitEngine::create(
           .setObjectLinkingLayerCreator(
               [impl](orc::ExecutionSession& es,
                      const ::llvm::Triple&) -> ::llvm::Expected<std::unique_ptr<orc::ObjectLayer>> {
-                auto layer = std::make_unique<orc::ObjectLinkingLayer>(es);
+                // Code near the binary: host calls and returns are cheaper (near_code_mapper.h).
+                auto layer = std::make_unique<orc::ObjectLinkingLayer>(
+                    es, std::make_unique<orc::MapperJITLinkMemoryManager>(
+                            kCodeReservationBytes, createNearCodeMapper()));
                 layer->addPlugin(std::make_unique<CodeRangePlugin>(impl->ranges, impl->mu));
                 return layer;
               })
