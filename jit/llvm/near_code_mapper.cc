@@ -23,7 +23,7 @@ using ::llvm::orc::ExecutorAddr;
 using ::llvm::orc::ExecutorAddrRange;
 
 constexpr uintptr_t kSearchBytes = uintptr_t{3} << 29;  // 1.5 GiB below the anchor
-constexpr uintptr_t kFirstGap = uintptr_t{64} << 20;     // leave room right below the binary
+constexpr uintptr_t kFirstGap = uintptr_t{64} << 20;    // leave room right below the binary
 
 void anchor() {}
 
@@ -71,7 +71,8 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
       p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                -1, 0);
       if (p == MAP_FAILED) {
-        return onReserved(::llvm::errorCodeToError(std::error_code(errno, std::generic_category())));
+        return onReserved(
+            ::llvm::errorCodeToError(std::error_code(errno, std::generic_category())));
       }
     }
     {
@@ -125,7 +126,8 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
           std::erase(r->allocations, base.getValue());
         }
       }
-      errors = ::llvm::joinErrors(std::move(errors), ::llvm::orc::shared::runDeallocActions(actions));
+      errors =
+          ::llvm::joinErrors(std::move(errors), ::llvm::orc::shared::runDeallocActions(actions));
     }
     onDeinitialized(std::move(errors));
   }
@@ -143,7 +145,8 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
       }
       std::vector<ExecutorAddr> inside;
       for (uintptr_t a : reservation.allocations) inside.push_back(ExecutorAddr(a));
-      deinitialize(inside, [&](Error e) { errors = ::llvm::joinErrors(std::move(errors), std::move(e)); });
+      deinitialize(inside,
+                   [&](Error e) { errors = ::llvm::joinErrors(std::move(errors), std::move(e)); });
       munmap(base.toPtr<void*>(), reservation.bytes);
     }
     onReleased(std::move(errors));
