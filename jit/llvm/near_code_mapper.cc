@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <map>
@@ -86,10 +87,12 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
 
   void initialize(AllocInfo& info, OnInitializedFunction onInitialized) override {
     const size_t page = getPageSize();
+    size_t span = 0;  // from MappingBase to the end of the last segment
     for (const AllocInfo::SegInfo& segment : info.Segments) {
       ExecutorAddr base = info.MappingBase + segment.Offset;
       std::memset((base + segment.ContentSize).toPtr<void*>(), 0, segment.ZeroFillSize);
       size_t size = (segment.ContentSize + segment.ZeroFillSize + page - 1) & ~(page - 1);
+      span = std::max<size_t>(span, segment.Offset + size);
       ::llvm::sys::MemoryBlock block(base.toPtr<void*>(), size);
       auto flags = ::llvm::orc::toSysMemoryProtectionFlags(segment.AG.getMemProt());
       if (auto ec = ::llvm::sys::Memory::protectMappedMemory(block, flags)) {
@@ -103,7 +106,7 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
     if (!deallocActions) return onInitialized(deallocActions.takeError());
     {
       std::lock_guard<std::mutex> lock(mu_);
-      allocations_[info.MappingBase.getValue()] = std::move(*deallocActions);
+      allocations_[info.MappingBase.getValue()] = Allocation{span, std::move(*deallocActions)};
       if (Reservation* r = reservationOf(info.MappingBase.getValue())) {
         r->allocations.push_back(info.MappingBase.getValue());
       }
@@ -115,19 +118,26 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
                     OnDeinitializedFunction onDeinitialized) override {
     Error errors = Error::success();
     for (ExecutorAddr base : bases) {
-      std::vector<::llvm::orc::shared::WrapperFunctionCall> actions;
+      Allocation allocation;
       {
         std::lock_guard<std::mutex> lock(mu_);
         auto it = allocations_.find(base.getValue());
         if (it == allocations_.end()) continue;
-        actions = std::move(it->second);
+        allocation = std::move(it->second);
         allocations_.erase(it);
         if (Reservation* r = reservationOf(base.getValue())) {
           std::erase(r->allocations, base.getValue());
         }
       }
-      errors =
-          ::llvm::joinErrors(std::move(errors), ::llvm::orc::shared::runDeallocActions(actions));
+      errors = ::llvm::joinErrors(std::move(errors),
+                                  ::llvm::orc::shared::runDeallocActions(allocation.actions));
+      // Writable again: the memory manager may hand the range out for new code, which JITLink
+      // writes before initialize() protects it.
+      ::llvm::sys::MemoryBlock block(base.toPtr<void*>(), allocation.bytes);
+      if (auto ec = ::llvm::sys::Memory::protectMappedMemory(
+              block, ::llvm::sys::Memory::MF_READ | ::llvm::sys::Memory::MF_WRITE)) {
+        errors = ::llvm::joinErrors(std::move(errors), ::llvm::errorCodeToError(ec));
+      }
     }
     onDeinitialized(std::move(errors));
   }
@@ -153,6 +163,10 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
   }
 
  private:
+  struct Allocation {
+    size_t bytes = 0;  // pages its segments cover, from the allocation's base
+    std::vector<::llvm::orc::shared::WrapperFunctionCall> actions;  // to run at deinitialize
+  };
   struct Reservation {
     size_t bytes = 0;
     std::vector<uintptr_t> allocations;
@@ -167,7 +181,7 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
 
   std::mutex mu_;
   std::map<uintptr_t, Reservation> reservations_;
-  std::map<uintptr_t, std::vector<::llvm::orc::shared::WrapperFunctionCall>> allocations_;
+  std::map<uintptr_t, Allocation> allocations_;
 };
 
 }  // namespace
