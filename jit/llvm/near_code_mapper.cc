@@ -121,10 +121,7 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
       Allocation allocation;
       {
         std::lock_guard<std::mutex> lock(mu_);
-        auto it = allocations_.find(base.getValue());
-        if (it == allocations_.end()) continue;
-        allocation = std::move(it->second);
-        allocations_.erase(it);
+        if (!take(allocations_, base.getValue(), allocation)) continue;
         if (Reservation* r = reservationOf(base.getValue())) {
           std::erase(r->allocations, base.getValue());
         }
@@ -148,10 +145,7 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
       Reservation reservation;
       {
         std::lock_guard<std::mutex> lock(mu_);
-        auto it = reservations_.find(base.getValue());
-        if (it == reservations_.end()) continue;
-        reservation = std::move(it->second);
-        reservations_.erase(it);
+        if (!take(reservations_, base.getValue(), reservation)) continue;
       }
       std::vector<ExecutorAddr> inside;
       for (uintptr_t a : reservation.allocations) inside.push_back(ExecutorAddr(a));
@@ -171,6 +165,16 @@ class NearCodeMapper : public ::llvm::orc::MemoryMapper {
     size_t bytes = 0;
     std::vector<uintptr_t> allocations;
   };
+  // Moves the entry at `key` out of `entries` into `out` and erases it; false if there is none.
+  // mu_ held.
+  template <typename Entry>
+  static bool take(std::map<uintptr_t, Entry>& entries, uintptr_t key, Entry& out) {
+    auto it = entries.find(key);
+    if (it == entries.end()) return false;
+    out = std::move(it->second);
+    entries.erase(it);
+    return true;
+  }
   // The reservation holding `address`; mu_ held.
   Reservation* reservationOf(uintptr_t address) {
     auto it = reservations_.upper_bound(address);
